@@ -1,0 +1,27 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from openkam.api import api
+from openkam.core import views as core_views
+from openkam.users.forms import LoginForm
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="users/login.html",
+            authentication_form=LoginForm,
+            redirect_authenticated_user=True,
+        ),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("openkam.users.i18n_urls")),
+    path("me/", include("openkam.users.urls")),
+    path("accounts/", include("openkam.accounts.urls")),
+    path("accounts/<int:account_pk>/stakeholders/", include("openkam.stakeholders.urls")),
+    path("customers/", include("openkam.sales.urls")),
+    path("jobs/", include("openkam.core.urls")),
+    path("api/v1/", api.urls),
+]

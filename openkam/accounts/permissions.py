@@ -1,0 +1,73 @@
+"""Access to key accounts — the security spine every other account object hangs from.
+
+One access path per protected object: HTML views, the API and exports load an account only
+through ``get_account_for_user`` (or filter by ``accounts_visible_to``), and objects that belong
+to an account (team, stakeholders, …) are loaded through the account. An account the user may
+not see answers 404, exactly like one that does not exist.
+
+Rules (docs/permissions.md):
+- the owning KAM reads and changes the account, its team and its stakeholders;
+- core-team members read the account and change its stakeholders; extended-team members read;
+- management reads every account and changes nothing;
+- administrators manage users and configuration and see no account they are not on the team of.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.shortcuts import get_object_or_404
+
+from openkam.users.choices import Role
+
+from .choices import TeamScope
+from .models import KeyAccount, TeamMembership
+
+
+def accounts_visible_to(user) -> QuerySet[KeyAccount]:
+    """Every key account ``user`` may read, annotated with ``viewer_scope`` (their team scope)."""
+    if not user.is_authenticated or not user.is_active:
+        return KeyAccount.objects.none()
+    qs = KeyAccount.objects.annotate(
+        viewer_scope=Subquery(
+            TeamMembership.objects.filter(account=OuterRef("pk"), user=user).values("scope")[:1]
+        )
+    )
+    if user.role == Role.MANAGEMENT:
+        return qs
+    return qs.filter(Q(owner=user) | Q(pk__in=TeamMembership.objects.filter(user=user).values("account_id")))
+
+
+def get_account_for_user(user, pk) -> KeyAccount:
+    """The account with its customer and owner, or Http404 if missing or not visible."""
+    return get_object_or_404(
+        accounts_visible_to(user).select_related("customer", "customer__parent", "owner"), pk=pk
+    )
+
+
+def is_owner(user, account: KeyAccount) -> bool:
+    return account.owner_id == user.pk
+
+
+def can_change_account(user, account: KeyAccount) -> bool:
+    return is_owner(user, account)
+
+
+def can_manage_team(user, account: KeyAccount) -> bool:
+    return is_owner(user, account)
+
+
+def can_edit_stakeholders(user, account: KeyAccount) -> bool:
+    """The owner and the core team maintain the buying center; everyone else only reads it."""
+    if is_owner(user, account):
+        return True
+    scope = getattr(account, "viewer_scope", None)
+    if scope is None:
+        scope = (
+            TeamMembership.objects.filter(account=account, user=user).values_list("scope", flat=True).first()
+        )
+    return scope == TeamScope.CORE
+
+
+def require(allowed: bool) -> None:
+    """Refuse a write with 403 when the user may read the object but not change it."""
+    if not allowed:
+        raise PermissionDenied

@@ -1,0 +1,91 @@
+"""Reads for the account screens and endpoints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from openkam.core.selectors import timeline_for_account
+from openkam.sales.selectors import customer_revenue_history, latest_fiscal_year, revenue_in_year
+from openkam.stakeholders.selectors import stakeholders_for_account
+from openkam.users.models import User
+
+from .models import KeyAccount, TeamMembership
+from .permissions import accounts_visible_to, get_account_for_user
+
+
+@dataclass(frozen=True)
+class AccountFilter:
+    query: str = ""
+    account_type: str = ""
+    status: str = ""
+    owner_id: int | None = None
+    mine: bool = False
+
+
+def accounts_for_list(user, filters: AccountFilter | None = None) -> QuerySet[KeyAccount]:
+    """The accounts ``user`` may see, filtered, with owner, team and last fiscal year's revenue.
+
+    Query count is constant: one for the rows, one for the teams (prefetch), one for the year.
+    """
+    filters = filters or AccountFilter()
+    year = latest_fiscal_year()
+    qs = (
+        accounts_visible_to(user)
+        .select_related("customer", "owner")
+        .prefetch_related(
+            Prefetch("team_memberships", queryset=TeamMembership.objects.select_related("user"))
+        )
+        .annotate(
+            last_revenue=revenue_in_year(year, ref="customer_id"),
+            stakeholder_count=Count("stakeholders", distinct=True),
+        )
+    )
+    if filters.query:
+        q = filters.query.strip()
+        qs = qs.filter(
+            Q(customer__name__icontains=q) | Q(customer__number__icontains=q) | Q(customer__city__icontains=q)
+        )
+    if filters.account_type:
+        qs = qs.filter(account_type=filters.account_type)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.owner_id:
+        qs = qs.filter(owner_id=filters.owner_id)
+    if filters.mine:
+        qs = qs.filter(owner=user)
+    qs.last_fiscal_year = year  # type: ignore[attr-defined]
+    return qs.order_by("customer__name")
+
+
+def owners_for_filter(user):
+    """The KAMs owning accounts visible to ``user``, for the owner filter."""
+    return User.objects.filter(owned_accounts__in=accounts_visible_to(user)).distinct().order_by("last_name")
+
+
+def account_team(account: KeyAccount) -> list[TeamMembership]:
+    return list(account.team_memberships.select_related("user").order_by("scope", "user__last_name"))
+
+
+@dataclass
+class AccountDetail:
+    account: KeyAccount
+    team: list[TeamMembership]
+    stakeholders: list
+    revenues: list
+    timeline: list
+    last_fiscal_year: int | None
+
+
+def account_detail_for_user(user, pk) -> AccountDetail:
+    """Everything the account page shows, loaded through the access helper in a fixed number of queries."""
+    account = get_account_for_user(user, pk)
+    return AccountDetail(
+        account=account,
+        team=account_team(account),
+        stakeholders=list(stakeholders_for_account(account)),
+        revenues=customer_revenue_history(account.customer),
+        timeline=list(timeline_for_account(account.pk)),
+        last_fiscal_year=latest_fiscal_year(),
+    )

@@ -1,0 +1,72 @@
+"""Shared personas and the small world they live in, used across the whole suite.
+
+- ``owner``: the KAM who owns ``account``;
+- ``teammate``: core-team member of ``account``; ``extended``: extended-team member;
+- ``other_kam``: KAM of ``other_account`` only;
+- ``manager``: head of KAM (reads everything, writes nothing);
+- ``admin``: administrator (users and configuration, no account data).
+"""
+
+from dataclasses import dataclass
+
+import pytest
+
+from openkam.accounts.choices import TeamScope
+from openkam.testing.factories import (
+    CustomerRevenueFactory,
+    KeyAccountFactory,
+    StakeholderFactory,
+    TeamMembershipFactory,
+    UserFactory,
+)
+from openkam.users.choices import Role
+
+
+@dataclass
+class World:
+    owner: object
+    teammate: object
+    extended: object
+    other_kam: object
+    manager: object
+    admin: object
+    account: object
+    other_account: object
+    stakeholder: object
+    other_stakeholder: object
+    teammate_membership: object
+
+    def persona(self, name: str):
+        return None if name == "anonymous" else getattr(self, name)
+
+
+PERSONAS = ["anonymous", "owner", "teammate", "extended", "other_kam", "manager", "admin"]
+
+
+@pytest.fixture
+def world(db) -> World:
+    owner = UserFactory(username="kam", role=Role.KAM, first_name="Katrin", last_name="Amann")
+    teammate = UserFactory(username="team", role=Role.MEMBER, first_name="Tom", last_name="Teich")
+    extended = UserFactory(username="ext", role=Role.MEMBER, first_name="Eva", last_name="Ebert")
+    other_kam = UserFactory(username="otherkam", role=Role.KAM, first_name="Otto", last_name="Ohm")
+    manager = UserFactory(username="head", role=Role.MANAGEMENT, first_name="Hanna", last_name="Haupt")
+    admin = UserFactory(username="admin", role=Role.ADMIN, first_name="Anton", last_name="Admin")
+    account = KeyAccountFactory(owner=owner, customer__name="Alpha Maschinenbau")
+    other_account = KeyAccountFactory(owner=other_kam, customer__name="Beta Antriebe")
+    CustomerRevenueFactory(customer=account.customer, fiscal_year=2025)
+    CustomerRevenueFactory(customer=other_account.customer, fiscal_year=2025)
+    membership = TeamMembershipFactory(account=account, user=teammate, scope=TeamScope.CORE)
+    TeamMembershipFactory(account=account, user=extended, scope=TeamScope.EXTENDED)
+    return World(
+        owner=owner,
+        teammate=teammate,
+        extended=extended,
+        other_kam=other_kam,
+        manager=manager,
+        admin=admin,
+        account=account,
+        other_account=other_account,
+        stakeholder=StakeholderFactory(account=account),
+        other_stakeholder=StakeholderFactory(account=other_account),
+        teammate_membership=membership,
+    )

@@ -1,0 +1,41 @@
+"""Template context shared by every page: the navigation by KAM building block."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from openkam.users.choices import Role
+
+
+def navigation(request):
+    """Menu entries the signed-in person can use. An entry appears only when its page works."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    if user.role != Role.ADMIN or user.team_memberships.exists():
+        items.append(
+            {
+                "key": "accounts",
+                "label": _("Accounts"),
+                "url": reverse("accounts:list"),
+                "block": _("Accounts"),
+            }
+        )
+    items.append(
+        {
+            "key": "customers",
+            "label": _("Customers"),
+            "url": reverse("sales:search"),
+            "block": _("Portfolio"),
+        }
+    )
+    if user.role == Role.ADMIN:
+        items.append(
+            {
+                "key": "users",
+                "label": _("Users"),
+                "url": reverse("users:admin-list"),
+                "block": _("Administration"),
+            }
+        )
+    return {"nav_items": items}

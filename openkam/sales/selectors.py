@@ -1,0 +1,34 @@
+"""Reads of the sales app, named for the screens and endpoints that use them."""
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models.aggregates import Max
+
+from .models import Customer, CustomerRevenue
+from .permissions import customers_visible_to
+
+
+def latest_fiscal_year() -> int | None:
+    """The newest fiscal year with revenue in the books."""
+    return CustomerRevenue.objects.aggregate(year=Max("fiscal_year"))["year"]
+
+
+def revenue_in_year(year: int | None, field: str = "revenue", ref: str = "pk") -> Subquery:
+    """A subquery for one customer's revenue (or margin) in ``year``, to annotate querysets."""
+    return Subquery(
+        CustomerRevenue.objects.filter(customer_id=OuterRef(ref), fiscal_year=year).values(field)[:1]
+    )
+
+
+def customers_for_search(user, query: str = "", *, limit: int = 50) -> QuerySet[Customer]:
+    """Customers matching ``query`` (name, number or city) that ``user`` may see, with last revenue."""
+    year = latest_fiscal_year()
+    qs = customers_visible_to(user).select_related("parent", "key_account")
+    query = query.strip()
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(number__icontains=query) | Q(city__icontains=query))
+    qs = qs.annotate(last_revenue=revenue_in_year(year))
+    return qs.order_by("name", "number")[:limit]
+
+
+def customer_revenue_history(customer: Customer) -> list[CustomerRevenue]:
+    return list(customer.revenues.order_by("fiscal_year"))
