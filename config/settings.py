@@ -169,6 +169,7 @@ OPENKAM_CURRENCY = os.environ.get("OPENKAM_CURRENCY", "EUR")
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

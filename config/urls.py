@@ -7,6 +7,7 @@ from openkam.users.forms import LoginForm
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("", core_views.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(
@@ -17,8 +18,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("openkam.users.i18n_urls")),
-    path("me/", include("openkam.users.urls")),
+    path("", include("openkam.users.urls")),
     path("accounts/", include("openkam.accounts.urls")),
     path("accounts/<int:account_pk>/stakeholders/", include("openkam.stakeholders.urls")),
     path("customers/", include("openkam.sales.urls")),

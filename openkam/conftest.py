@@ -40,6 +40,12 @@ class World:
         return None if name == "anonymous" else getattr(self, name)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Production hashing is deliberately slow; the suite creates hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 PERSONAS = ["anonymous", "owner", "teammate", "extended", "other_kam", "manager", "admin"]
 
 

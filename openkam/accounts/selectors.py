@@ -55,7 +55,6 @@ def accounts_for_list(user, filters: AccountFilter | None = None) -> QuerySet[Ke
         qs = qs.filter(owner_id=filters.owner_id)
     if filters.mine:
         qs = qs.filter(owner=user)
-    qs.last_fiscal_year = year  # type: ignore[attr-defined]
     return qs.order_by("customer__name")
 
 

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "sales"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.customer_search, name="search"),
+    path("<int:pk>/", views.customer_detail, name="detail"),
+]
