@@ -70,12 +70,12 @@ class Command(BaseCommand):
                     shutil.copy2(copy, po)
         for po, entries in after.items():
             missing = set(entries) - set(before.get(po, {}))
-            for ctxt, msgid in sorted(missing, key=str):
+            for _ctxt, msgid in sorted(missing, key=str):
                 problems.append(f"{po}: message not in catalog (run makemessages): {msgid!r}")
         for po, entries in before.items():
             if "/de/" not in str(po):
                 continue
-            for (ctxt, msgid), entry in entries.items():
+            for (_ctxt, msgid), entry in entries.items():
                 if "fuzzy" in entry.flags:
                     problems.append(f"{po}: fuzzy translation: {msgid!r}")
                 elif not (entry.msgstr or any(entry.msgstr_plural.values())):
