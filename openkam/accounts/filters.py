@@ -1,12 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openkam.core.forms import StrictForm
+
 from .choices import AccountStatus, AccountType
 from .selectors import AccountFilter
 
 
-class AccountFilterForm(forms.Form):
+class AccountFilterForm(StrictForm):
     """Validates the filters of "My accounts"; invalid values are reported, never ignored silently."""
+
+    allowed_extra = frozenset({"page"})
 
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     account_type = forms.ChoiceField(

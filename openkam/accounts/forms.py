@@ -1,16 +1,18 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openkam.core.forms import StrictForm
+
 from .choices import AccountStatus, AccountType, InternalRole, TeamScope
 
 
-class AccountForm(forms.Form):
+class AccountForm(StrictForm):
     account_type = forms.ChoiceField(label=_("Type"), choices=AccountType.choices)
     status = forms.ChoiceField(label=_("Status"), choices=AccountStatus.choices)
     reason = forms.CharField(label=_("Reason for designation"), widget=forms.Textarea, max_length=4000)
 
 
-class TeamMemberForm(forms.Form):
+class TeamMemberForm(StrictForm):
     user = forms.ModelChoiceField(label=_("Colleague"), queryset=None)
     internal_role = forms.ChoiceField(label=_("Internal role"), choices=InternalRole.choices)
     scope = forms.ChoiceField(label=_("Team"), choices=TeamScope.choices)
@@ -20,6 +22,6 @@ class TeamMemberForm(forms.Form):
         self.fields["user"].queryset = users
 
 
-class TeamMemberUpdateForm(forms.Form):
+class TeamMemberUpdateForm(StrictForm):
     internal_role = forms.ChoiceField(label=_("Internal role"), choices=InternalRole.choices)
     scope = forms.ChoiceField(label=_("Team"), choices=TeamScope.choices)

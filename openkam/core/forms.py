@@ -1,6 +1,37 @@
 """Form helpers shared by all apps."""
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# Sent by the browser with every form but not part of any form's fields.
+_TRANSPORT_FIELDS = {"csrfmiddlewaretoken", "next"}
+
+
+class StrictFormMixin:
+    """Reject submitted fields the form does not know, instead of silently ignoring them.
+
+    A misspelt field name from a script or an outdated client is a bug its author must see.
+    ``allowed_extra`` names parameters a view reads besides the form (e.g. ``page``).
+    """
+
+    allowed_extra: frozenset[str] = frozenset()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.is_bound:
+            unknown = sorted(set(self.data) - set(self.fields) - _TRANSPORT_FIELDS - set(self.allowed_extra))
+            if unknown:
+                raise ValidationError(
+                    _("Unknown field(s): %(fields)s"),
+                    code="unknown_fields",
+                    params={"fields": ", ".join(unknown)},
+                )
+        return cleaned
+
+
+class StrictForm(StrictFormMixin, forms.Form):
+    """A plain form that refuses unknown fields."""
 
 
 def add_service_errors(form, exc: ValidationError) -> None:

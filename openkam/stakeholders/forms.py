@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from openkam.core.forms import StrictForm
 
-class StakeholderForm(forms.Form):
+
+class StakeholderForm(StrictForm):
     first_name = forms.CharField(label=_("First name"), max_length=100)
     last_name = forms.CharField(label=_("Last name"), max_length=100)
     function = forms.CharField(label=_("Function"), max_length=150, required=False)

@@ -2,10 +2,12 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from openkam.core.forms import StrictForm, StrictFormMixin
+
 from .choices import Language, Role
 
 
-class LoginForm(AuthenticationForm):
+class LoginForm(StrictFormMixin, AuthenticationForm):
     """The sign-in form; brute-force lock-out is handled by django-axes around it."""
 
     error_messages = {
@@ -14,18 +16,18 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class LanguageForm(forms.Form):
+class LanguageForm(StrictForm):
     language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-class TokenForm(forms.Form):
+class TokenForm(StrictForm):
     name = forms.CharField(
         label=_("Token name"), max_length=100, help_text=_("What the token is for, e.g. 'CRM sync'.")
     )
 
 
-class UserCreateForm(forms.Form):
+class UserCreateForm(StrictForm):
     username = forms.CharField(label=_("User name"), max_length=150)
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
@@ -40,7 +42,7 @@ class UserCreateForm(forms.Form):
     )
 
 
-class UserUpdateForm(forms.Form):
+class UserUpdateForm(StrictForm):
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
     email = forms.EmailField(label=_("Email"))

@@ -70,3 +70,16 @@ def test_deleting_a_stakeholder_is_audited(client, world):
     client.post(reverse("stakeholders:delete", args=[world.account.pk, world.stakeholder.pk]))
     assert not Stakeholder.objects.filter(pk=world.stakeholder.pk).exists()
     assert AuditEntry.objects.filter(action="stakeholder.delete", account_id=world.account.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_form_with_an_unknown_field_is_refused_and_nothing_is_saved(client, world):
+    client.force_login(world.owner)
+    before = Stakeholder.objects.count()
+    response = client.post(
+        reverse("stakeholders:create", args=[world.account.pk]),
+        {"first_name": "Jana", "last_name": "Jung", "emial": "jana@kunde.example"},
+    )
+    assert response.status_code == 200
+    assert "Unknown field(s): emial" in response.content.decode()
+    assert Stakeholder.objects.count() == before
