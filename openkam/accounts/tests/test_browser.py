@@ -1,6 +1,7 @@
 """The pages people use, in a real Chromium."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -68,7 +69,7 @@ def test_an_export_runs_as_a_job_with_progress_and_a_download(page, world):  # n
     expect(page.locator("#job-status")).to_have_attribute("data-status", "succeeded", timeout=15_000)
     with page.expect_download() as info:
         page.click("text=Download")
-    content = open(info.value.path(), encoding="utf-8-sig").read()
+    content = Path(info.value.path()).read_text(encoding="utf-8-sig")
     assert "Alpha Maschinenbau" in content
     assert "Beta Antriebe" not in content
 

@@ -70,19 +70,18 @@ def _acc(name, *extra):
 MEMBERSHIP = lambda w: w.teammate_membership.pk  # noqa: E731
 STAKEHOLDER = lambda w: w.stakeholder.pk  # noqa: E731
 
-STAKEHOLDER_DATA = {"first_name": "Jana", "last_name": "Jung", "email": "jana.jung@kunde.example"}
 
 MATRIX: dict[str, Case] = {
-    "healthz": Case(lambda w, u: reverse("healthz"), {p: 200 for p in PERSONAS}, anonymous=200),
+    "healthz": Case(lambda w, u: reverse("healthz"), dict.fromkeys(PERSONAS, 200), anonymous=200),
     "home": Case(lambda w, u: reverse("home"), {p: 302 for p in PERSONAS if p != "anonymous"}),
     "login": Case(
         lambda w, u: reverse("login"), {p: 302 for p in PERSONAS if p != "anonymous"}, anonymous=200
     ),
-    "logout": Case(lambda w, u: reverse("logout"), {p: 302 for p in PERSONAS}, method="post"),
+    "logout": Case(lambda w, u: reverse("logout"), dict.fromkeys(PERSONAS, 302), method="post"),
     "users:profile": Case(lambda w, u: reverse("users:profile"), EVERYONE),
     "users:language": Case(
         lambda w, u: reverse("users:language"),
-        {p: 302 for p in PERSONAS},
+        dict.fromkeys(PERSONAS, 302),
         method="post",
         data={"language": "en", "next": "/"},
     ),
