@@ -7,13 +7,20 @@ through the same access helpers as the HTML views, so 404s and 403s agree.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from django.utils.translation import gettext_lazy
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
 from openkam.users.selectors import user_for_api_token
+
+
+class CsrfFailed(Exception):
+    """A write with a session cookie but without a valid CSRF token."""
 
 
 class TokenAuth(HttpBearer):
@@ -21,21 +28,38 @@ class TokenAuth(HttpBearer):
         user = user_for_api_token(token)
         if user is not None:
             request.user = user
+            # UserLanguageMiddleware ran before the token was known: answer in the user's language.
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
         return user
 
 
 class ActiveSessionAuth(SessionAuth):
-    def authenticate(self, request, key):
-        user = super().authenticate(request, key)
-        return user if user is not None and user.is_active else None
+    """The browser session of an active user; writes must carry the CSRF token.
+
+    Unlike ninja's SessionAuth, CSRF is checked only once a session is known: without one the
+    answer is 401, not a CSRF 403 that hides what is actually missing. A failed check raises
+    ``CsrfFailed`` so that it is answered in our error format.
+    """
+
+    def __call__(self, request):
+        user = request.user
+        if not (user.is_authenticated and user.is_active):
+            return None
+        if check_csrf(request) is not None:
+            raise CsrfFailed
+        return user
 
 
 api = NinjaAPI(
     title="OpenKAM API",
     version="1",
-    description=_("Key accounts, teams, stakeholders and customers of OpenKAM."),
+    description=gettext_lazy("Key accounts, teams, stakeholders and customers of OpenKAM."),
     auth=[TokenAuth(), ActiveSessionAuth()],
     urls_namespace="api",
+    # Swagger UI from ninja's static files (served by WhiteNoise): no CDN, and its page has no
+    # inline script, so it runs under our CSP. Swagger's online validator badge would call out.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
@@ -61,6 +85,23 @@ def unauthenticated(request, exc):
     return _error(request, 401, "unauthenticated", _("Sign in or send a valid API token."))
 
 
+@api.exception_handler(CsrfFailed)
+def csrf_failed(request, exc):
+    return _error(
+        request,
+        403,
+        "csrf_failed",
+        _("Send the CSRF token in the X-CSRFToken header, or use an API token instead of the session."),
+    )
+
+
+@api.exception_handler(HttpError)
+def http_error(request, exc: HttpError):
+    # Ninja raises these for requests it cannot read (e.g. a body that is not JSON: 400).
+    code = "bad_request" if exc.status_code == 400 else "http_error"
+    return _error(request, exc.status_code, code, str(exc))
+
+
 @api.exception_handler(ValidationError)
 def invalid(request, exc: ValidationError):
     fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
@@ -77,6 +118,7 @@ def invalid_request(request, exc: NinjaValidationError):
 
 
 def _register_routers() -> None:
+    from openkam.accounts.api import jobs_router as account_jobs_router
     from openkam.accounts.api import router as accounts_router
     from openkam.core.api import router as core_router
     from openkam.sales.api import router as sales_router
@@ -88,6 +130,7 @@ def _register_routers() -> None:
     api.add_router("/customers", sales_router)
     api.add_router("/me", users_router)
     api.add_router("/jobs", core_router)
+    api.add_router("/jobs", account_jobs_router)
 
 
 _register_routers()

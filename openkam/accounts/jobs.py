@@ -20,6 +20,8 @@ def export_accounts_csv(job, progress):
         query=job.params.get("query", ""),
         account_type=job.params.get("account_type", ""),
         status=job.params.get("status", ""),
+        owner_id=job.params.get("owner_id"),
+        mine=bool(job.params.get("mine")),
     )
     with translation.override(language):
         accounts = list(accounts_for_list(user, filters))

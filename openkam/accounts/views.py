@@ -56,6 +56,8 @@ def account_export(request):
             "query": filters.query,
             "account_type": filters.account_type,
             "status": filters.status,
+            "owner_id": filters.owner_id,
+            "mine": filters.mine,
             "language": request.LANGUAGE_CODE,
         },
     )

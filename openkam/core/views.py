@@ -1,14 +1,12 @@
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from openkam.users.choices import Role
 
 from .permissions import get_job_for_user
+from .selectors import job_result_path
 
 
 @require_GET
@@ -37,10 +35,5 @@ def job_detail(request, job_id):
 @require_GET
 def job_download(request, job_id):
     job = get_job_for_user(request.user, job_id)
-    if not job.is_finished or not job.result_file:
-        raise Http404
-    path = Path(job.result_file).resolve()
-    # The path comes from our own job handler, but never serve anything outside the export folder.
-    if not path.is_relative_to(Path(settings.OPENKAM_EXPORT_DIR).resolve()) or not path.exists():
-        raise Http404
+    path = job_result_path(job)
     return FileResponse(path.open("rb"), as_attachment=True, filename=job.result_name or path.name)

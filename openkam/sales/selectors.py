@@ -19,15 +19,22 @@ def revenue_in_year(year: int | None, field: str = "revenue", ref: str = "pk") -
     )
 
 
-def customers_for_search(user, query: str = "", *, limit: int = 50) -> QuerySet[Customer]:
-    """Customers matching ``query`` (name, number or city) that ``user`` may see, with last revenue."""
-    year = latest_fiscal_year()
-    qs = customers_visible_to(user).select_related("parent", "key_account")
+def customers_matching(user, query: str = "") -> QuerySet[Customer]:
+    """Customers ``user`` may see whose name, number or city contains ``query``, with last revenue."""
+    qs = (
+        customers_visible_to(user)
+        .select_related("parent", "key_account")
+        .annotate(last_revenue=revenue_in_year(latest_fiscal_year()))
+    )
     query = query.strip()
     if query:
         qs = qs.filter(Q(name__icontains=query) | Q(number__icontains=query) | Q(city__icontains=query))
-    qs = qs.annotate(last_revenue=revenue_in_year(year))
-    return qs.order_by("name", "number")[:limit]
+    return qs.order_by("name", "number")
+
+
+def customers_for_search(user, query: str = "", *, limit: int = 50) -> QuerySet[Customer]:
+    """The first ``limit`` matches for the search page."""
+    return customers_matching(user, query)[:limit]
 
 
 def customer_revenue_history(customer: Customer) -> list[CustomerRevenue]:

@@ -18,6 +18,14 @@ factory.Faker._DEFAULT_LOCALE = "de_DE"
 
 PASSWORD = "Sicheres-Passwort-2026"
 
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", " ": "-"})
+
+
+def ascii_local_part(name: str) -> str:
+    """German names as they appear in e-mail addresses (Jürgen Weiß → juergen.weiss)."""
+    folded = name.lower().translate(_FOLD)
+    return "".join(ch for ch in folded if ch.isascii() and (ch.isalnum() or ch in "-."))
+
 
 class UserFactory(DjangoModelFactory):
     class Meta:
@@ -92,5 +100,7 @@ class StakeholderFactory(DjangoModelFactory):
     last_name = factory.Faker("last_name")
     function = "Einkaufsleiter"
     business_unit = "Einkauf"
-    email = factory.LazyAttribute(lambda s: f"{s.first_name}.{s.last_name}@kunde.example".lower())
+    email = factory.LazyAttribute(
+        lambda s: f"{ascii_local_part(s.first_name)}.{ascii_local_part(s.last_name)}@kunde.example"
+    )
     phone = "+49 711 123456"

@@ -17,6 +17,9 @@ from pathlib import Path
 
 import pytest
 
+# Browser fixtures (``browser``, ``page``) for every test module, started once per session.
+pytest_plugins = ["openkam.testing.browser"]
+
 _tmp_root = Path(tempfile.mkdtemp(prefix="openkam-test-"))
 _pg_server = None
 

@@ -8,13 +8,13 @@ from playwright.sync_api import expect
 
 from openkam.core.models import AuditEntry
 from openkam.stakeholders.models import Stakeholder
-from openkam.testing.browser import assert_accessible, browser, login, page  # noqa: F401
+from openkam.testing.browser import assert_accessible, login
 from openkam.testing.factories import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_kam_finds_an_account_and_adds_a_stakeholder(page, world):  # noqa: F811
+def test_a_kam_finds_an_account_and_adds_a_stakeholder(page, world):
     login(page, "kam", PASSWORD)
     expect(page.locator("h1")).to_have_text("My accounts")
     assert_accessible(page)
@@ -42,7 +42,7 @@ def test_a_kam_finds_an_account_and_adds_a_stakeholder(page, world):  # noqa: F8
     assert entry.changes["email"] == "•••"
 
 
-def test_the_language_switch_changes_the_interface_and_number_format(page, world):  # noqa: F811
+def test_the_language_switch_changes_the_interface_and_number_format(page, world):
     login(page, "kam", PASSWORD)
     expect(page.locator("h1")).to_have_text("My accounts")
     page.select_option("#lang-select", "de")
@@ -54,7 +54,7 @@ def test_the_language_switch_changes_the_interface_and_number_format(page, world
     expect(page.locator("#account-table")).to_contain_text(re.compile(r"€1,250,000"))
 
 
-def test_management_reads_every_account_but_cannot_edit(page, world):  # noqa: F811
+def test_management_reads_every_account_but_cannot_edit(page, world):
     login(page, "head", PASSWORD)
     expect(page.locator("#account-table tbody tr")).to_have_count(2)
     page.click("text=Beta Antriebe")
@@ -63,7 +63,7 @@ def test_management_reads_every_account_but_cannot_edit(page, world):  # noqa: F
     expect(page.locator("text=Add stakeholder")).to_have_count(0)
 
 
-def test_an_export_runs_as_a_job_with_progress_and_a_download(page, world):  # noqa: F811
+def test_an_export_runs_as_a_job_with_progress_and_a_download(page, world):
     login(page, "kam", PASSWORD)
     page.click("text=Export (CSV)")
     expect(page.locator("#job-status")).to_have_attribute("data-status", "succeeded", timeout=15_000)
@@ -74,7 +74,7 @@ def test_an_export_runs_as_a_job_with_progress_and_a_download(page, world):  # n
     assert "Beta Antriebe" not in content
 
 
-def test_other_pages_are_accessible(page, world):  # noqa: F811
+def test_other_pages_are_accessible(page, world):
     page.goto("/login/")
     assert_accessible(page)
     login(page, "kam", PASSWORD)
@@ -83,7 +83,7 @@ def test_other_pages_are_accessible(page, world):  # noqa: F811
         assert_accessible(page)
 
 
-def test_a_foreign_account_is_not_found(page, world):  # noqa: F811
+def test_a_foreign_account_is_not_found(page, world):
     login(page, "kam", PASSWORD)
     response = page.goto(f"/accounts/{world.other_account.pk}/")
     assert response.status == 404

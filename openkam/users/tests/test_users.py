@@ -21,7 +21,9 @@ def test_a_person_signs_in_and_lands_on_my_accounts(client, world):
 
 @pytest.mark.django_db
 def test_a_wrong_password_gives_a_clear_message(client, world):
-    response = client.post(reverse("login"), {"username": "kam", "password": "falsch"})
+    response = client.post(
+        reverse("login"), {"username": "kam", "password": "falsch"}, headers={"accept-language": "en"}
+    )
     assert response.status_code == 200
     assert "User name or password is wrong" in response.content.decode()
 
@@ -30,7 +32,9 @@ def test_a_wrong_password_gives_a_clear_message(client, world):
 def test_repeated_failures_lock_the_sign_in_even_with_the_right_password(client, world):
     for _ in range(5):
         client.post(reverse("login"), {"username": "kam", "password": "falsch"})
-    response = client.post(reverse("login"), {"username": "kam", "password": PASSWORD})
+    response = client.post(
+        reverse("login"), {"username": "kam", "password": PASSWORD}, headers={"accept-language": "en"}
+    )
     assert response.status_code == 429
     assert "Too many failed sign-ins" in response.content.decode()
     assert "_auth_user_id" not in client.session

@@ -28,13 +28,11 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         if not options["no_demo"]:
             call_command("demo_company", if_empty=True)
-            from openkam.demo.generator import demo_logins
+            from openkam.demo.generator import DEMO_PASSWORD, demo_logins
 
-            self.stdout.write(self.style.SUCCESS("\nDemo logins (password for all: see below):"))
-            logins = demo_logins()
-            for username, role in logins["users"]:
-                self.stdout.write(f"  {username:<12} {role}")
-            self.stdout.write(f"  password: {logins['password']}\n")
+            self.stdout.write(self.style.SUCCESS(f"\nDemo logins — password for all: {DEMO_PASSWORD}"))
+            for username, role in demo_logins():
+                self.stdout.write(f"  {username:<10} {role}")
         url = f"http://{options['addr']}/"
         self.stdout.write(self.style.SUCCESS(f"OpenKAM runs on {url} — press Ctrl-C to stop.\n"))
 
