@@ -50,7 +50,7 @@ class Command(BaseCommand):
             return
         if shutil.which("msgfmt") is None:
             raise CommandError("The translations need compiling but gettext's msgfmt is not installed.")
-        call_command("compilemessages", verbosity=0)
+        call_command("compilemessages", verbosity=0, ignore_patterns=[".venv", "var", "node_modules"])
 
     def _check(self) -> None:
         problems: list[str] = []
