@@ -50,11 +50,11 @@ def audit_record(
             stored[field] = [_plain(v) for v in value]
         else:
             stored[field] = _plain(value)
+    person = actor if getattr(actor, "pk", None) else None
     return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=(actor.get_full_name() or actor.get_username())
-        if getattr(actor, "pk", None)
-        else "system",
+        actor=person,
+        # Empty for the system (demo generator, imports); screens show a translated label.
+        actor_name=(person.get_full_name() or person.get_username()) if person else "",
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),
