@@ -24,13 +24,15 @@ class AccountFilter:
     mine: bool = False
 
 
-def accounts_for_list(user, filters: AccountFilter | None = None) -> QuerySet[KeyAccount]:
+def accounts_for_list(
+    user, filters: AccountFilter | None = None, *, year: int | None = None
+) -> QuerySet[KeyAccount]:
     """The accounts ``user`` may see, filtered, with owner, team and last fiscal year's revenue.
 
     Query count is constant: one for the rows, one for the teams (prefetch), one for the year.
     """
     filters = filters or AccountFilter()
-    year = latest_fiscal_year()
+    year = year or latest_fiscal_year()
     qs = (
         accounts_visible_to(user)
         .select_related("customer", "owner")
@@ -74,7 +76,6 @@ class AccountDetail:
     stakeholders: list
     revenues: list
     timeline: list
-    last_fiscal_year: int | None
 
 
 def account_detail_for_user(user, pk) -> AccountDetail:
@@ -86,5 +87,4 @@ def account_detail_for_user(user, pk) -> AccountDetail:
         stakeholders=list(stakeholders_for_account(account)),
         revenues=customer_revenue_history(account.customer),
         timeline=list(timeline_for_account(account.pk)),
-        last_fiscal_year=latest_fiscal_year(),
     )

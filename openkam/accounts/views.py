@@ -30,13 +30,14 @@ from .selectors import account_detail_for_user, accounts_for_list, owners_for_fi
 def account_list(request):
     """ "My accounts": every account the person may see, filterable; htmx swaps only the table."""
     form = AccountFilterForm(request.GET or None, owners=owners_for_filter(request.user))
-    accounts = accounts_for_list(request.user, form.to_filter())
+    year = latest_fiscal_year()
+    accounts = accounts_for_list(request.user, form.to_filter(), year=year)
     page = Paginator(accounts, 50).get_page(request.GET.get("page"))
     context = {
         "form": form,
         "page": page,
         "accounts": page.object_list,
-        "last_fiscal_year": latest_fiscal_year(),
+        "last_fiscal_year": year,
         "active_nav": "accounts",
     }
     template = "accounts/_table.html" if request.htmx and not request.htmx.boosted else "accounts/list.html"

@@ -57,6 +57,8 @@ class CustomerRevenue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["customer", "fiscal_year"], name="unique_revenue_per_year")
         ]
+        # Screens ask for the latest fiscal year on every request (MAX over this column).
+        indexes = [models.Index(fields=["fiscal_year"], name="revenue_fiscal_year")]
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.fiscal_year}: {self.revenue}"

@@ -19,12 +19,13 @@ def revenue_in_year(year: int | None, field: str = "revenue", ref: str = "pk") -
     )
 
 
-def customers_matching(user, query: str = "") -> QuerySet[Customer]:
-    """Customers ``user`` may see whose name, number or city contains ``query``, with last revenue."""
+def customers_matching(user, query: str = "", *, year: int | None = None) -> QuerySet[Customer]:
+    """Customers ``user`` may see whose name, number or city contains ``query``, with the revenue
+    of ``year`` (default: the latest fiscal year in the books)."""
     qs = (
         customers_visible_to(user)
         .select_related("parent", "key_account")
-        .annotate(last_revenue=revenue_in_year(latest_fiscal_year()))
+        .annotate(last_revenue=revenue_in_year(year or latest_fiscal_year()))
     )
     query = query.strip()
     if query:
@@ -32,9 +33,11 @@ def customers_matching(user, query: str = "") -> QuerySet[Customer]:
     return qs.order_by("name", "number")
 
 
-def customers_for_search(user, query: str = "", *, limit: int = 50) -> QuerySet[Customer]:
+def customers_for_search(
+    user, query: str = "", *, year: int | None = None, limit: int = 50
+) -> QuerySet[Customer]:
     """The first ``limit`` matches for the search page."""
-    return customers_matching(user, query)[:limit]
+    return customers_matching(user, query, year=year)[:limit]
 
 
 def customer_revenue_history(customer: Customer) -> list[CustomerRevenue]:

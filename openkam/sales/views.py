@@ -13,12 +13,13 @@ def customer_search(request):
     """Search the customers the person may see; htmx replaces only the results while typing."""
     form = CustomerSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    results = customers_for_search(request.user, query) if (query or not request.GET) else []
+    year = latest_fiscal_year()
+    results = customers_for_search(request.user, query, year=year) if (query or not request.GET) else []
     context = {
         "form": form,
         "results": results,
         "query": query,
-        "year": latest_fiscal_year(),
+        "year": year,
         "active_nav": "customers",
     }
     template = "sales/_results.html" if request.htmx else "sales/search.html"
