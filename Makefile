@@ -45,7 +45,8 @@ bench: $(VENV)/.dev
 	$(PY) -m bench.run_all
 
 ## lock: regenerate the hashed lock files (no registry URLs in them)
-lock:
+lock: | $(VENV)/bin/python
+	$(PIP) install --quiet uv
 	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 --generate-hashes -o requirements.lock
 	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.12 --generate-hashes -o requirements-dev.lock
 
