@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test gate messages bench lock clean-var screenshot
+.PHONY: run test gate bench lock clean-var
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "OpenKAM needs Python 3.12 or newer (found " + sys.version.split()[0] + ")")'
