@@ -102,24 +102,31 @@ TEMPLATES = [
 # Database: SQLite under var/ unless DATABASE_URL names another (PostgreSQL in production).
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+
+
+def sqlite_database(path: str) -> dict:
+    """The embedded SQLite configuration, tuned for several concurrent writers."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            # IMMEDIATE makes concurrent writers wait for the lock instead of failing with
+            # "database is locked" when a read turns into a write (see TOOLCHAIN-NOTES).
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+            ),
+        },
+    }
+
+
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)}
 else:
     DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("OPENKAM_SQLITE_PATH", str(VAR_DIR / "openkam.sqlite3")),
-            "OPTIONS": {
-                # IMMEDIATE makes concurrent writers wait for the lock instead of failing with
-                # "database is locked" when a read turns into a write (see TOOLCHAIN-NOTES).
-                "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
-                ),
-            },
-        }
+        "default": sqlite_database(os.environ.get("OPENKAM_SQLITE_PATH", str(VAR_DIR / "openkam.sqlite3")))
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

