@@ -28,7 +28,7 @@ def accounts_visible_to(user) -> QuerySet[KeyAccount]:
         return KeyAccount.objects.none()
     qs = KeyAccount.objects.annotate(
         viewer_scope=Subquery(
-            TeamMembership.objects.filter(account=OuterRef("pk"), user=user).values("scope")[:1]
+            TeamMembership.objects.filter(account=OuterRef("pk"), user=user).order_by().values("scope")[:1]
         )
     )
     if user.role == Role.MANAGEMENT:
@@ -59,8 +59,9 @@ def can_edit_stakeholders(user, account: KeyAccount) -> bool:
     """The owner and the core team maintain the buying center; everyone else only reads it."""
     if is_owner(user, account):
         return True
-    scope = getattr(account, "viewer_scope", None)
-    if scope is None:
+    if hasattr(account, "viewer_scope"):  # loaded through accounts_visible_to: None = not on the team
+        scope = account.viewer_scope
+    else:
         scope = (
             TeamMembership.objects.filter(account=account, user=user).values_list("scope", flat=True).first()
         )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from openkam.core.selectors import timeline_for_account
 from openkam.sales.selectors import customer_revenue_history, latest_fiscal_year, revenue_in_year
+from openkam.stakeholders.models import Stakeholder
 from openkam.stakeholders.selectors import stakeholders_for_account
 from openkam.users.models import User
 
@@ -24,24 +26,40 @@ class AccountFilter:
     mine: bool = False
 
 
+def _team_for_lists() -> QuerySet[TeamMembership]:
+    """Team members with just the fields lists show (a page has a hundred of them)."""
+    return TeamMembership.objects.select_related("user").only(
+        "account_id", "scope", "internal_role", "user__username", "user__first_name", "user__last_name"
+    )
+
+
 def accounts_for_list(
     user, filters: AccountFilter | None = None, *, year: int | None = None
 ) -> QuerySet[KeyAccount]:
     """The accounts ``user`` may see, filtered, with owner, team and last fiscal year's revenue.
 
     Query count is constant: one for the rows, one for the teams (prefetch), one for the year.
+    Every annotation is a correlated subquery, not a join with GROUP BY, so the paginator's
+    COUNT drops them and the row query stays a plain scan of the visible accounts.
     """
     filters = filters or AccountFilter()
     year = year or latest_fiscal_year()
     qs = (
         accounts_visible_to(user)
         .select_related("customer", "owner")
-        .prefetch_related(
-            Prefetch("team_memberships", queryset=TeamMembership.objects.select_related("user"))
-        )
+        .prefetch_related(Prefetch("team_memberships", queryset=_team_for_lists()))
         .annotate(
             last_revenue=revenue_in_year(year, ref="customer_id"),
-            stakeholder_count=Count("stakeholders", distinct=True),
+            stakeholder_count=Coalesce(
+                Subquery(
+                    Stakeholder.objects.filter(account=OuterRef("pk"))
+                    .order_by()
+                    .values("account")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
         )
     )
     if filters.query:

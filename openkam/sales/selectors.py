@@ -15,7 +15,9 @@ def latest_fiscal_year() -> int | None:
 def revenue_in_year(year: int | None, field: str = "revenue", ref: str = "pk") -> Subquery:
     """A subquery for one customer's revenue (or margin) in ``year``, to annotate querysets."""
     return Subquery(
-        CustomerRevenue.objects.filter(customer_id=OuterRef(ref), fiscal_year=year).values(field)[:1]
+        CustomerRevenue.objects.filter(customer_id=OuterRef(ref), fiscal_year=year)
+        .order_by()
+        .values(field)[:1]
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django import template
 from django.apps import apps
@@ -60,14 +61,19 @@ def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
 
-def _field_display(model, field_name: str, value):
+@lru_cache(maxsize=512)
+def _field_meta(model_label: str, field_name: str) -> tuple[object, dict]:
+    """Label and choices of a model field, looked up once per process (timelines repeat them)."""
     try:
-        field = model._meta.get_field(field_name)
-    except (FieldDoesNotExist, AttributeError):
-        return field_name, value
-    label = getattr(field, "verbose_name", field_name)
-    choices = dict(getattr(field, "flatchoices", None) or [])
-    if value in choices:
+        field = apps.get_model(model_label)._meta.get_field(field_name)
+    except (LookupError, ValueError, FieldDoesNotExist):
+        return field_name, {}
+    return getattr(field, "verbose_name", field_name), dict(getattr(field, "flatchoices", None) or [])
+
+
+def _field_display(model_label: str, field_name: str, value):
+    label, choices = _field_meta(model_label, field_name)
+    if isinstance(value, str | int) and value in choices:
         value = choices[value]
     return label, value
 
@@ -75,10 +81,7 @@ def _field_display(model, field_name: str, value):
 @register.simple_tag
 def audit_changes(entry) -> list[tuple[str, object, object]]:
     """(field label, old, new) rows of an audit entry; ``old`` is None for single values."""
-    try:
-        model = apps.get_model(entry.target_type)
-    except (LookupError, ValueError):
-        model = None
+    model = entry.target_type
     rows = []
     for field, value in (entry.changes or {}).items():
         if isinstance(value, list) and len(value) == 2:
@@ -89,3 +92,13 @@ def audit_changes(entry) -> list[tuple[str, object, object]]:
             label, shown = _field_display(model, field, value)
             rows.append((label, None, shown))
     return rows
+
+
+@register.filter
+def names(related) -> str:
+    """Comma-separated names of a prefetched relation's users (e.g. an account's team), or a dash.
+
+    One filter call instead of a template loop per row: lists render a hundred of these.
+    """
+    people = [str(item.user) for item in related.all()]
+    return ", ".join(people) if people else "–"
