@@ -9,7 +9,11 @@ from django import template
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.forms.utils import flatatt
+from django.forms.widgets import CheckboxInput, Select
 from django.utils import formats
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -102,3 +106,45 @@ def names(related) -> str:
     """
     people = [str(item.user) for item in related.all()]
     return ", ".join(people) if people else "–"
+
+
+@register.filter
+def display(obj, field_name: str):
+    """The translated label of a choice field, like ``get_FOO_display`` but with the choices
+    looked up once per process (the stock method rebuilds a dict on every call, and lists call
+    it for every row)."""
+    value = getattr(obj, field_name)
+    return _field_meta(obj._meta.label_lower, field_name)[1].get(value, value)
+
+
+@register.simple_tag
+def control(bound_field):
+    """Render a filter control (select, checkbox or text input) directly in Python.
+
+    Django's widget templates cost an ``include`` per option; the filter bar on every list page
+    renders dozens of them. Attributes match what the widget would render, errors included.
+    """
+    field = bound_field.field
+    widget = field.widget
+    attrs = {"id": bound_field.auto_id, "name": bound_field.html_name}
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+    attr_html = flatatt(attrs)
+    value = bound_field.value()
+    if isinstance(widget, Select):
+        current = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(v), mark_safe(" selected") if str(v) == current else "", label)
+                for v, label in field.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", attr_html, options)
+    if isinstance(widget, CheckboxInput):
+        checked = mark_safe(" checked") if widget.check_test(value) else ""
+        return format_html('<input type="checkbox"{}{}>', attr_html, checked)
+    max_length = getattr(field, "max_length", None)
+    extra = format_html(' maxlength="{}"', max_length) if max_length else ""
+    return format_html('<input type="{}"{}{} value="{}">', widget.input_type, attr_html, extra, value or "")

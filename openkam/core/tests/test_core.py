@@ -91,3 +91,21 @@ def test_the_database_worker_runs_a_queued_job(world, settings):
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED
     assert "Alpha Maschinenbau" in Path(job.result_file).read_text(encoding="utf-8-sig")
+
+
+def test_filter_controls_render_selected_values_and_escape_text():
+    from django import forms
+
+    from openkam.core.templatetags.openkam import control
+
+    class Filters(forms.Form):
+        status = forms.ChoiceField(choices=[("", "All"), ("a", "<A>"), ("b", "B")], required=False)
+        mine = forms.BooleanField(required=False)
+        q = forms.CharField(required=False, max_length=5)
+
+    form = Filters({"status": "a", "mine": "on", "q": '"><script>'})
+    html = control(form["status"]) + control(form["mine"]) + control(form["q"])
+    assert '<option value="a" selected>&lt;A&gt;</option>' in html
+    assert '<option value="b">B</option>' in html
+    assert 'type="checkbox" id="id_mine" name="mine" checked' in html
+    assert 'value="&quot;&gt;&lt;script&gt;"' in html and 'maxlength="5"' in html
