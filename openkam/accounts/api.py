@@ -64,11 +64,6 @@ class AccountOut(Schema):
     can_change: bool
 
     @staticmethod
-    def resolve_team_size(obj) -> int:
-        # The KAM leads the team without a membership row; the prefetch of the selector is used.
-        return len(obj.team_memberships.all()) + 1
-
-    @staticmethod
     def resolve_last_revenue(obj) -> Decimal | None:
         return money(obj.last_revenue)
 

@@ -44,7 +44,7 @@ def export_accounts_csv(job, progress):
                 a.get_account_type_display(),
                 a.get_status_display(),
                 str(a.owner),
-                len(a.team_memberships.all()) + 1,
+                a.team_size,
                 a.stakeholder_count,
                 a.last_revenue,
                 a.designated_since.isoformat(),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, QuerySet, StringAgg, Subquery, Value
+from django.db.models.functions import Coalesce, Concat
 
 from openkam.core.selectors import timeline_for_account
 from openkam.sales.selectors import customer_revenue_history, latest_fiscal_year, revenue_in_year
@@ -26,10 +27,14 @@ class AccountFilter:
     mine: bool = False
 
 
-def _team_for_lists() -> QuerySet[TeamMembership]:
-    """Team members with just the fields lists show (a page has a hundred of them)."""
-    return TeamMembership.objects.select_related("user").only(
-        "account_id", "scope", "internal_role", "user__username", "user__first_name", "user__last_name"
+def _team_subquery(expression) -> Subquery:
+    """One value per account computed over its team (correlated, so no GROUP BY on the list)."""
+    return Subquery(
+        TeamMembership.objects.filter(account=OuterRef("pk"))
+        .order_by()
+        .values("account")
+        .annotate(value=expression)
+        .values("value")
     )
 
 
@@ -38,18 +43,30 @@ def accounts_for_list(
 ) -> QuerySet[KeyAccount]:
     """The accounts ``user`` may see, filtered, with owner, team and last fiscal year's revenue.
 
-    Query count is constant: one for the rows, one for the teams (prefetch), one for the year.
-    Every annotation is a correlated subquery, not a join with GROUP BY, so the paginator's
-    COUNT drops them and the row query stays a plain scan of the visible accounts.
+    Adds ``last_revenue``, ``team_names`` (comma-separated, by last name), ``team_size`` (the
+    owner included) and ``stakeholder_count``. Every annotation is a correlated subquery rather
+    than a join with GROUP BY, so the paginator's COUNT drops them, and a page of rows is one
+    query without a model instance per team member.
     """
     filters = filters or AccountFilter()
     year = year or latest_fiscal_year()
     qs = (
         accounts_visible_to(user)
         .select_related("customer", "owner")
-        .prefetch_related(Prefetch("team_memberships", queryset=_team_for_lists()))
         .annotate(
             last_revenue=revenue_in_year(year, ref="customer_id"),
+            team_names=_team_subquery(
+                StringAgg(
+                    Concat("user__first_name", Value(" "), "user__last_name"),
+                    Value(", "),
+                    # SQLite before 3.44 cannot order inside an aggregate: there the names come
+                    # in the order the members joined.
+                    order_by=("user__last_name", "user__first_name")
+                    if connection.features.supports_aggregate_order_by_clause
+                    else None,
+                )
+            ),
+            team_size=Coalesce(_team_subquery(Count("pk")), 0) + 1,
             stakeholder_count=Coalesce(
                 Subquery(
                     Stakeholder.objects.filter(account=OuterRef("pk"))

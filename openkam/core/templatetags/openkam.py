@@ -99,16 +99,6 @@ def audit_changes(entry) -> list[tuple[str, object, object]]:
 
 
 @register.filter
-def names(related) -> str:
-    """Comma-separated names of a prefetched relation's users (e.g. an account's team), or a dash.
-
-    One filter call instead of a template loop per row: lists render a hundred of these.
-    """
-    people = [str(item.user) for item in related.all()]
-    return ", ".join(people) if people else "–"
-
-
-@register.filter
 def display(obj, field_name: str):
     """The translated label of a choice field, like ``get_FOO_display`` but with the choices
     looked up once per process (the stock method rebuilds a dict on every call, and lists call
