@@ -23,23 +23,33 @@ from .models import KeyAccount, TeamMembership
 
 
 def accounts_visible_to(user) -> QuerySet[KeyAccount]:
-    """Every key account ``user`` may read, annotated with ``viewer_scope`` (their team scope)."""
+    """Every key account ``user`` may read."""
     if not user.is_authenticated or not user.is_active:
         return KeyAccount.objects.none()
-    qs = KeyAccount.objects.annotate(
-        viewer_scope=Subquery(
-            TeamMembership.objects.filter(account=OuterRef("pk"), user=user).order_by().values("scope")[:1]
-        )
-    )
     if user.role == Role.MANAGEMENT:
-        return qs
-    return qs.filter(Q(owner=user) | Q(pk__in=TeamMembership.objects.filter(user=user).values("account_id")))
+        return KeyAccount.objects.all()
+    return KeyAccount.objects.filter(
+        Q(owner=user) | Q(pk__in=TeamMembership.objects.filter(user=user).values("account_id"))
+    )
 
 
 def get_account_for_user(user, pk) -> KeyAccount:
-    """The account with its customer and owner, or Http404 if missing or not visible."""
+    """The account with its customer and owner, or Http404 if missing or not visible.
+
+    Annotated with ``viewer_scope`` (the user's team scope, None when not on the team), which the
+    permission checks below use instead of querying again.
+    """
     return get_object_or_404(
-        accounts_visible_to(user).select_related("customer", "customer__parent", "owner"), pk=pk
+        accounts_visible_to(user)
+        .select_related("customer", "customer__parent", "owner")
+        .annotate(
+            viewer_scope=Subquery(
+                TeamMembership.objects.filter(account=OuterRef("pk"), user=user)
+                .order_by()
+                .values("scope")[:1]
+            )
+        ),
+        pk=pk,
     )
 
 
@@ -59,7 +69,7 @@ def can_edit_stakeholders(user, account: KeyAccount) -> bool:
     """The owner and the core team maintain the buying center; everyone else only reads it."""
     if is_owner(user, account):
         return True
-    if hasattr(account, "viewer_scope"):  # loaded through accounts_visible_to: None = not on the team
+    if hasattr(account, "viewer_scope"):  # loaded through get_account_for_user: None = not on the team
         scope = account.viewer_scope
     else:
         scope = (

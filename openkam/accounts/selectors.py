@@ -53,6 +53,21 @@ def accounts_for_list(
     qs = (
         accounts_visible_to(user)
         .select_related("customer", "owner")
+        # Lists show a few fields of customer and owner; a page has 50 of each.
+        .defer(
+            "updated_at",
+            "customer__legal_form",
+            "customer__industry",
+            "customer__parent",
+            "customer__created_at",
+            "owner__password",
+            "owner__last_login",
+            "owner__is_superuser",
+            "owner__email",
+            "owner__is_staff",
+            "owner__date_joined",
+            "owner__job_title",
+        )
         .annotate(
             last_revenue=revenue_in_year(year, ref="customer_id"),
             team_names=_team_subquery(
