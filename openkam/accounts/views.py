@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from openkam.core.forms import add_service_errors
+from openkam.core.forms import submit_to_service
 from openkam.core.services import job_create
 from openkam.sales.selectors import latest_fiscal_year
 from openkam.users.selectors import assignable_users
@@ -93,14 +92,10 @@ def account_edit(request, pk):
         request.POST or None,
         initial={"account_type": account.account_type, "status": account.status, "reason": account.reason},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.account_update(actor=request.user, account=account, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Account saved."))
-            return redirect("accounts:detail", pk=account.pk)
+    if submit_to_service(
+        request, form, services.account_update, account=account, success=_("Account saved.")
+    ):
+        return redirect("accounts:detail", pk=account.pk)
     return render(request, "accounts/edit.html", {"form": form, "account": account, "active_nav": "accounts"})
 
 
@@ -111,14 +106,10 @@ def team_add(request, pk):
     require(can_manage_team(request.user, account))
     users = assignable_users().exclude(pk=account.owner_id).exclude(team_memberships__account=account)
     form = TeamMemberForm(request.POST or None, users=users)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.team_member_add(actor=request.user, account=account, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Team member added."))
-            return redirect("accounts:detail", pk=account.pk)
+    if submit_to_service(
+        request, form, services.team_member_add, account=account, success=_("Team member added.")
+    ):
+        return redirect("accounts:detail", pk=account.pk)
     return render(
         request, "accounts/team_form.html", {"form": form, "account": account, "active_nav": "accounts"}
     )
@@ -135,15 +126,11 @@ def team_edit(request, pk, membership_pk):
     form = TeamMemberUpdateForm(
         request.POST or None, initial={"internal_role": membership.internal_role, "scope": membership.scope}
     )
-    if request.method == "POST" and form.is_valid():
-        membership.account = account
-        try:
-            services.team_member_update(actor=request.user, membership=membership, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Team member saved."))
-            return redirect("accounts:detail", pk=account.pk)
+    membership.account = account
+    if submit_to_service(
+        request, form, services.team_member_update, membership=membership, success=_("Team member saved.")
+    ):
+        return redirect("accounts:detail", pk=account.pk)
     return render(
         request,
         "accounts/team_form.html",

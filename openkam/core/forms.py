@@ -1,6 +1,7 @@
 """Form helpers shared by all apps."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -41,3 +42,21 @@ def add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+def submit_to_service(request, form, service, *, success: str, **arguments) -> bool:
+    """For a valid POST, call ``service(actor=request.user, **arguments, **form.cleaned_data)``.
+
+    Returns True when the service succeeded (and shows ``success`` as a message); a service's
+    ValidationError lands on the form and False is returned, so the view re-renders it.
+    PermissionDenied passes through and becomes a 403.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return False
+    try:
+        service(actor=request.user, **arguments, **form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    messages.success(request, success)
+    return True

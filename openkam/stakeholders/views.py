@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openkam.accounts.permissions import can_edit_stakeholders, get_account_for_user, require
-from openkam.core.forms import add_service_errors
+from openkam.core.forms import submit_to_service
 
 from . import services
 from .forms import StakeholderForm
@@ -19,14 +18,10 @@ def stakeholder_create(request, account_pk):
     account = get_account_for_user(request.user, account_pk)
     require(can_edit_stakeholders(request.user, account))
     form = StakeholderForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.stakeholder_create(actor=request.user, account=account, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Stakeholder added."))
-            return redirect("accounts:detail", pk=account.pk)
+    if submit_to_service(
+        request, form, services.stakeholder_create, account=account, success=_("Stakeholder added.")
+    ):
+        return redirect("accounts:detail", pk=account.pk)
     return render(
         request, "stakeholders/form.html", {"form": form, "account": account, "active_nav": "accounts"}
     )
@@ -40,14 +35,10 @@ def stakeholder_edit(request, account_pk, pk):
     require(can_edit_stakeholders(request.user, account))
     initial = {f: getattr(stakeholder, f) for f in StakeholderForm.base_fields}
     form = StakeholderForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.stakeholder_update(actor=request.user, stakeholder=stakeholder, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Stakeholder saved."))
-            return redirect("accounts:detail", pk=account.pk)
+    if submit_to_service(
+        request, form, services.stakeholder_update, stakeholder=stakeholder, success=_("Stakeholder saved.")
+    ):
+        return redirect("accounts:detail", pk=account.pk)
     return render(
         request,
         "stakeholders/form.html",

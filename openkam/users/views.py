@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from openkam.core.forms import add_service_errors
+from openkam.core.forms import add_service_errors, submit_to_service
 
 from . import services
 from .forms import LanguageForm, TokenForm, UserCreateForm, UserUpdateForm
@@ -91,14 +91,8 @@ def admin_list(request):
 def admin_create(request):
     require_admin(request.user)
     form = UserCreateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("User created."))
-            return redirect("users:admin-list")
+    if submit_to_service(request, form, services.user_create, success=_("User created.")):
+        return redirect("users:admin-list")
     return render(request, "users/admin_form.html", {"form": form, "active_nav": "users", "creating": True})
 
 
@@ -108,12 +102,6 @@ def admin_edit(request, pk):
     target = get_user_for_admin(request.user, pk)
     initial = {f: getattr(target, f) for f in UserUpdateForm.base_fields}
     form = UserUpdateForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_update(actor=request.user, user=target, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("User saved."))
-            return redirect("users:admin-list")
+    if submit_to_service(request, form, services.user_update, user=target, success=_("User saved.")):
+        return redirect("users:admin-list")
     return render(request, "users/admin_form.html", {"form": form, "target": target, "active_nav": "users"})
