@@ -109,7 +109,8 @@ class Command(BaseCommand):
                     f"Demo company ready: {summary.customers:,} customers, {summary.ledger.lines:,} ledger lines, "
                     f"{summary.accounts} key accounts."
                 )
-                self._print_logins()
+                if not options["if_empty"]:  # `manage.py serve` (make run) prints them on every start
+                    self._print_logins()
         except DemoError as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(f"Done in {time.perf_counter() - started:.1f} s."))
