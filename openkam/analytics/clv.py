@@ -318,6 +318,18 @@ def _minimise(fun, x0: np.ndarray, args: tuple) -> tuple[optimize.OptimizeResult
     return fallback, "Nelder-Mead"
 
 
+def _outcome(result, method: str) -> dict[str, Any]:
+    """Convergence fields shared by both fits. A log-parameter at its bound means the optimum
+    lies outside the searched range, so such a fit is not reported as converged."""
+    at_bound = bool(np.any(np.abs(result.x) >= _LOG_BOUND - 1e-6))
+    return {
+        "converged": bool(result.success) and not at_bound,
+        "method": method,
+        "iterations": int(result.nit),
+        "message": str(result.message) + ("; a parameter is at its bound" if at_bound else ""),
+    }
+
+
 def fit_bgnbd(frequency: Any, recency: Any, T: Any) -> BGNBDFit:
     """Fit the BG/NBD model by maximum likelihood.
 
@@ -346,20 +358,7 @@ def fit_bgnbd(frequency: Any, recency: Any, T: Any) -> BGNBDFit:
     result, method = _minimise(_bgnbd_negll_and_grad, x0, (cx, ct_x, cage, weights, float(n)))
     r, alpha, a, b = (float(v) for v in np.exp(result.x))
     ll = float(weights @ _bgnbd_terms(result.x, cx, ct_x, cage)[4])
-    at_bound = bool(np.any(np.abs(result.x) >= _LOG_BOUND - 1e-6))
-    message = str(result.message) + ("; a parameter is at its bound" if at_bound else "")
-    return BGNBDFit(
-        r=r,
-        alpha=alpha,
-        a=a,
-        b=b,
-        log_likelihood=ll,
-        n_customers=n,
-        converged=bool(result.success) and not at_bound,
-        method=method,
-        iterations=int(result.nit),
-        message=message,
-    )
+    return BGNBDFit(r=r, alpha=alpha, a=a, b=b, log_likelihood=ll, n_customers=n, **_outcome(result, method))
 
 
 def probability_alive(fit: BGNBDFit, frequency: Any, recency: Any, T: Any) -> np.ndarray:
@@ -511,19 +510,14 @@ def fit_gamma_gamma(frequency: Any, monetary_value: Any) -> GammaGammaFit:
     result, method = _minimise(_gg_negll_and_grad, x0, (cx, cm, weights, float(n)))
     p, q, v = (float(val) for val in np.exp(result.x))
     ll = float(weights @ _gg_terms(result.x, cx, cm)[5])
-    at_bound = bool(np.any(np.abs(result.x) >= _LOG_BOUND - 1e-6))
-    message = str(result.message) + ("; a parameter is at its bound" if at_bound else "")
     return GammaGammaFit(
         p=p,
         q=q,
         v=v,
         log_likelihood=ll,
         n_customers=n,
-        converged=bool(result.success) and not at_bound,
-        method=method,
-        iterations=int(result.nit),
-        message=message,
         frequency_value_correlation=corr,
+        **_outcome(result, method),
     )
 
 
