@@ -19,7 +19,10 @@ from openkam.testing.factories import (
     TeamMembershipFactory,
     UserFactory,
 )
+from openkam.testing.matrix import PERSONAS
 from openkam.users.choices import Role
+
+__all__ = ["PERSONAS", "World", "world"]
 
 
 @dataclass
@@ -44,9 +47,6 @@ class World:
 def _fast_password_hashing(settings):
     # Production hashing is deliberately slow; the suite creates hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-PERSONAS = ["anonymous", "owner", "teammate", "extended", "other_kam", "manager", "admin"]
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ over this mapping.
 
 from openkam.accounts.choices import InternalRole, TeamScope
 from openkam.testing.factories import UserFactory
+from openkam.testing.matrix import app_case_modules, merged, owning_module
 from openkam.users.choices import Role
 
 PREFIX = "/api/v1"
@@ -36,12 +37,16 @@ API_OPERATIONS: dict[str, tuple[str, str]] = {
     "job_download": ("GET", "/jobs/{job_id}/download"),
 }
 
+# Each app's own operations (openkam/<app>/tests/matrix_cases.py).
+API_OPERATIONS |= merged("API_OPERATIONS")
+
 # The status of a successful call, per operation.
 SUCCESS: dict[str, int] = {
     operation_id: {"POST": 201, "DELETE": 204}.get(method, 200)
     for operation_id, (method, _path) in API_OPERATIONS.items()
 }
 SUCCESS["job_create"] = 202
+SUCCESS |= merged("API_SUCCESS")
 
 
 def api_path(operation_id: str, **ids) -> str:
@@ -51,13 +56,17 @@ def api_path(operation_id: str, **ids) -> str:
 
 def world_ids(world, job=None) -> dict:
     """Path parameters that point at the owner's account and the objects hanging from it."""
-    return {
+    ids = {
         "account_id": world.account.pk,
         "membership_id": world.teammate_membership.pk,
         "stakeholder_id": world.stakeholder.pk,
         "customer_id": world.account.customer_id,
         "job_id": job.pk if job is not None else "00000000-0000-0000-0000-000000000000",
     }
+    for module in app_case_modules():
+        if hasattr(module, "api_path_ids"):
+            ids |= module.api_path_ids(world)
+    return ids
 
 
 def sample_body(operation_id: str, world) -> dict | None:
@@ -65,6 +74,9 @@ def sample_body(operation_id: str, world) -> dict | None:
 
     ``team_add`` creates a fresh team member, so call it inside a test with database access.
     """
+    module = owning_module(operation_id)
+    if module is not None:
+        return module.api_sample_body(operation_id, world)
     if operation_id == "account_update":
         return {"status": "on_hold"}
     if operation_id == "team_add":

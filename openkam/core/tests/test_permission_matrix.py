@@ -7,43 +7,23 @@ soon as a new view is added without deciding who may use it. The API has its own
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from openkam.conftest import PERSONAS
 from openkam.core.services import job_create
 from openkam.core.tasks import run_job
+from openkam.testing.matrix import (
+    ADMIN_ONLY,
+    CORE_WRITES,
+    EVERYONE,
+    OWNER_WRITES,
+    READERS,
+    Case,
+    merged,
+    post_ok,
+)
 from openkam.users.services import api_token_create
-
-READERS = {"owner": 200, "teammate": 200, "extended": 200, "manager": 200, "other_kam": 404, "admin": 404}
-OWNER_WRITES = {
-    "owner": 200,
-    "teammate": 403,
-    "extended": 403,
-    "manager": 403,
-    "other_kam": 404,
-    "admin": 404,
-}
-CORE_WRITES = {"owner": 200, "teammate": 200, "extended": 403, "manager": 403, "other_kam": 404, "admin": 404}
-EVERYONE = {p: 200 for p in PERSONAS if p != "anonymous"}
-ADMIN_ONLY = {p: 404 for p in PERSONAS if p != "anonymous"} | {"admin": 200}
-
-
-def post_ok(expect: dict[str, int]) -> dict[str, int]:
-    """Successful POSTs redirect (302); refusals keep their status."""
-    return {p: (302 if s == 200 else s) for p, s in expect.items()}
-
-
-@dataclass
-class Case:
-    url: Callable
-    expect: dict[str, int]
-    method: str = "get"
-    data: dict = field(default_factory=dict)
-    anonymous: int = 302  # redirect to the login page
 
 
 def _job_url(name):
@@ -117,6 +97,8 @@ MATRIX: dict[str, Case] = {
         _job_url("core:job-download"), {p: 404 for p in PERSONAS if p != "anonymous"} | {"owner": 200}
     ),
 }
+# Each app's own views (openkam/<app>/tests/matrix_cases.py).
+MATRIX |= merged("HTML_CASES")
 
 
 def _named_patterns(resolver=None, prefix=""):
