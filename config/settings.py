@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "openkam.sales",
     "openkam.accounts",
     "openkam.stakeholders",
+    "openkam.imports",
+    "openkam.portfolio",
     "openkam.demo",
 ]
 

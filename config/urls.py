@@ -23,5 +23,7 @@ urlpatterns = [
     path("accounts/<int:account_pk>/stakeholders/", include("openkam.stakeholders.urls")),
     path("customers/", include("openkam.sales.urls")),
     path("jobs/", include("openkam.core.urls")),
+    path("imports/", include("openkam.imports.urls")),
+    path("selection/", include("openkam.portfolio.urls")),
     path("api/v1/", api.urls),
 ]
