@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "openkam.stakeholders",
     "openkam.imports",
     "openkam.portfolio",
+    "openkam.designations",
     "openkam.demo",
 ]
 

@@ -25,5 +25,6 @@ urlpatterns = [
     path("jobs/", include("openkam.core.urls")),
     path("imports/", include("openkam.imports.urls")),
     path("selection/", include("openkam.portfolio.urls")),
+    path("designations/", include("openkam.designations.urls")),
     path("api/v1/", api.urls),
 ]

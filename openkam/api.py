@@ -121,6 +121,7 @@ def _register_routers() -> None:
     from openkam.accounts.api import jobs_router as account_jobs_router
     from openkam.accounts.api import router as accounts_router
     from openkam.core.api import router as core_router
+    from openkam.designations.api import router as designations_router
     from openkam.imports.api import router as imports_router
     from openkam.portfolio.api import router as portfolio_router
     from openkam.sales.api import router as sales_router
@@ -135,6 +136,7 @@ def _register_routers() -> None:
     api.add_router("/jobs", account_jobs_router)
     api.add_router("/imports", imports_router)
     api.add_router("/selection", portfolio_router)
+    api.add_router("/designations", designations_router)
 
 
 _register_routers()

@@ -1,0 +1,1 @@
+"""Background job kinds of this app (registered on import from AppConfig.ready)."""
