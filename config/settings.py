@@ -193,6 +193,9 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "files"
 OPENKAM_EXPORT_DIR = VAR_DIR / "exports"
 OPENKAM_DATA_DIR = VAR_DIR / "data"
+# Imports: the largest file accepted (bytes; refused while uploading), and where uploads wait.
+OPENKAM_IMPORT_MAX_BYTES = int(os.environ.get("OPENKAM_IMPORT_MAX_BYTES", str(2 * 1024**3)))
+OPENKAM_UPLOAD_DIR = VAR_DIR / "uploads"
 # Serve static files straight from the apps when they have not been collected (development, tests).
 WHITENOISE_USE_FINDERS = True
 
