@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from openkam.api import api
+from openkam.core import chart_bundle
 from openkam.core import views as core_views
 from openkam.users.forms import LoginForm
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("accounts/<int:account_pk>/stakeholders/", include("openkam.stakeholders.urls")),
     path("customers/", include("openkam.sales.urls")),
     path("jobs/", include("openkam.core.urls")),
+    path("charts/vega.js", chart_bundle.vega_bundle, name="vega-bundle"),
     path("imports/", include("openkam.imports.urls")),
     path("selection/", include("openkam.portfolio.urls")),
     path("designations/", include("openkam.designations.urls")),

@@ -53,6 +53,8 @@ STAKEHOLDER = lambda w: w.stakeholder.pk  # noqa: E731
 
 MATRIX: dict[str, Case] = {
     "healthz": Case(lambda w, u: reverse("healthz"), dict.fromkeys(PERSONAS, 200), anonymous=200),
+    # The chart library script: public like every static file.
+    "vega-bundle": Case(lambda w, u: reverse("vega-bundle"), dict.fromkeys(PERSONAS, 200), anonymous=200),
     "home": Case(lambda w, u: reverse("home"), {p: 302 for p in PERSONAS if p != "anonymous"}),
     "login": Case(
         lambda w, u: reverse("login"), {p: 302 for p in PERSONAS if p != "anonymous"}, anonymous=200
