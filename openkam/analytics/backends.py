@@ -87,3 +87,26 @@ def load_parquet(
     if not Path(path).exists():
         raise FileNotFoundError(f"No ledger at {path}.")
     return con.create_table(table_name, obj=arrow_ledger(path), overwrite=overwrite)
+
+
+def spark_connect(session: Any = None, *, master: str = "local[1]", app_name: str = "openkam") -> BaseBackend:
+    """Connect Ibis to Apache Spark: an existing ``SparkSession`` or a new one on ``master``.
+
+    Without ``session`` a session is created (or reused: Spark keeps one per process) with
+    ``master`` (default: local mode on one core; for a cluster, e.g. ``spark://host:7077``),
+    the web UI off, few shuffle partitions (per-customer results are small) and UTC as the
+    session time zone, so dates never shift. Needs the optional ``pyspark`` package and a Java
+    runtime; raises ``ImportError`` without pyspark, and Spark's own error without Java.
+    """
+    if session is None:
+        from pyspark.sql import SparkSession
+
+        session = (
+            SparkSession.builder.master(master)
+            .appName(app_name)
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.session.timeZone", "UTC")
+            .getOrCreate()
+        )
+    return ibis.pyspark.connect(session)
