@@ -42,25 +42,27 @@ def account_designate(
     """Make ``customer`` a key account owned by ``owner``.
 
     Only management, administrators or the system (``actor=None``, demo generator) designate.
+    A customer whose designation had ended is designated again: its account (with team,
+    stakeholders and history) is reactivated with the new owner, type, reason and date.
     Raises ValidationError when the customer is a key account already, the reason is empty or
     the owner is no active KAM.
     """
     if actor is not None and actor.role not in (Role.MANAGEMENT, Role.ADMIN):
         raise PermissionDenied
-    if KeyAccount.objects.filter(customer=customer).exists():
+    account = KeyAccount.objects.select_for_update().filter(customer=customer).first()
+    if account is not None and account.status != AccountStatus.ENDED:
         raise ValidationError({"customer": _("This customer is a key account already.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Every key account needs a reason for its designation.")})
     _check_owner(owner)
-    account = KeyAccount(
-        customer=customer,
-        owner=owner,
-        account_type=account_type,
-        status=status,
-        reason=reason.strip(),
-        designated_since=designated_since,
-    )
-    account.full_clean()
+    if account is None:
+        account = KeyAccount(customer=customer)
+    account.owner = owner
+    account.account_type = account_type
+    account.status = status
+    account.reason = reason.strip()
+    account.designated_since = designated_since
+    account.full_clean(validate_unique=account.pk is None)
     account.save()
     audit_record(
         actor=actor,
