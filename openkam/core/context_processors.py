@@ -29,6 +29,15 @@ def navigation(request):
             "block": _("Portfolio"),
         }
     )
+    if user.role in (Role.KAM, Role.MANAGEMENT, Role.ADMIN):
+        items.append(
+            {
+                "key": "designations",
+                "label": _("Designations"),
+                "url": reverse("designations:proposal-list"),
+                "block": _("Portfolio"),
+            }
+        )
     if user.role == Role.ADMIN:
         items.append(
             {

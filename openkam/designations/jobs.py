@@ -1,1 +1,5 @@
-"""Background job kinds of this app (registered on import from AppConfig.ready)."""
+"""Background job kinds of this app (imported from AppConfig.ready).
+
+There are none: the proposal and review lists are short, so their XLSX and CSV exports are
+written while the request waits (``exports.py``).
+"""

@@ -60,6 +60,14 @@ def money(value, decimals: int = 0) -> str:
     return f"{symbol}{number}" if len(symbol) == 1 else f"{symbol}\xa0{number}"
 
 
+def register_action_labels(labels: dict) -> None:
+    """Let an app name its own audit actions (called from its ``AppConfig.ready``)."""
+    clash = {key for key in labels if key in ACTION_LABELS and ACTION_LABELS[key] != labels[key]}
+    if clash:
+        raise ValueError(f"Audit actions named twice: {sorted(clash)}")
+    ACTION_LABELS.update(labels)
+
+
 @register.filter
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
