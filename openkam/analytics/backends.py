@@ -6,6 +6,7 @@ kept in the database. Every function returns Ibis objects, so the metrics run un
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,8 @@ def spark_connect(session: Any = None, *, master: str = "local[1]", app_name: st
             .config("spark.ui.enabled", "false")
             .config("spark.sql.shuffle.partitions", "4")
             .config("spark.sql.session.timeZone", "UTC")
+            # Spark would create ./spark-warehouse in the working directory otherwise.
+            .config("spark.sql.warehouse.dir", str(Path(tempfile.gettempdir()) / "openkam-spark-warehouse"))
             .getOrCreate()
         )
     return ibis.pyspark.connect(session)
