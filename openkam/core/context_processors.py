@@ -29,6 +29,14 @@ def navigation(request):
             "block": _("Portfolio"),
         }
     )
+    items.append(
+        {
+            "key": "selection",
+            "label": _("Selection"),
+            "url": reverse("portfolio:home"),
+            "block": _("Portfolio"),
+        }
+    )
     if user.role in (Role.KAM, Role.MANAGEMENT, Role.ADMIN):
         items.append(
             {
