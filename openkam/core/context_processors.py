@@ -37,6 +37,15 @@ def navigation(request):
             "block": _("Portfolio"),
         }
     )
+    if user.role in (Role.MANAGEMENT, Role.ADMIN):
+        items.append(
+            {
+                "key": "imports",
+                "label": _("Imports"),
+                "url": reverse("imports:list"),
+                "block": _("Portfolio"),
+            }
+        )
     if user.role in (Role.KAM, Role.MANAGEMENT, Role.ADMIN):
         items.append(
             {
