@@ -8,13 +8,18 @@ revenues, demo users for every persona and ~25 key accounts with teams and stake
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from django.db import transaction
 
+from openkam.designations.demo import seed_designations
+from openkam.imports.services import ledger_register
+from openkam.portfolio.demo import seed_selection
 from openkam.sales.models import Customer
 from openkam.sales.services import customer_revenues_replace, customers_load
 from openkam.users.choices import Role
@@ -203,6 +208,16 @@ def generate_company(
             summary.revenue_rows += customer_revenues_replace(actor=None, rows=batch, source=spec.source)
         clock.step("revenues", started, f"Stored {summary.revenue_rows:,} yearly customer revenues")
 
+        # The ledger becomes the first import of the ledger store, where it lies: the selection
+        # reads it through openkam.imports.selectors like any imported ledger.
+        ledger_register(
+            actor=None,
+            path=ledger.path,
+            rows=ledger.lines,
+            sha256=_sha256(ledger.path),
+            name=f"{ledger.path.name} ({spec.source})",
+        )
+
         started = time.perf_counter()
         users, summary.users_created = create_users()
         clock.step("users", started, f"Created {summary.users_created} demo users")
@@ -228,6 +243,10 @@ def generate_company(
         summary.accounts = programme.accounts
         summary.memberships = programme.memberships
         summary.stakeholders = programme.stakeholders
+        # Selection criteria, models and ratings, with a run the worker computes after commit;
+        # then designation proposals and completed reviews, as a programme in use would have.
+        seed_selection(users=users, run_as_of=date(spec.last_year, 12, 31))
+        seed_designations(users=users)
         clock.step(
             "programme",
             started,
@@ -236,6 +255,14 @@ def generate_company(
         )
     summary.timings = clock.timings
     return summary
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while chunk := handle.read(4 * 1024**2):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _load_customers(book: CustomerBook, identities, spec: DemoSpec) -> dict[str, Customer]:

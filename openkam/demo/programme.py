@@ -119,11 +119,9 @@ def select_key_accounts(
     choices = [Choice(f, AccountType.EXISTING) for f in existing]
     choices += [Choice(f, AccountType.EMERGING) for f in emerging]
     if len(choices) >= 6:
-        # A realistic list has a paused account and proposals that await management's decision.
+        # A realistic list has a paused account. Proposals awaiting management's decision are
+        # designation proposals (openkam.designations.demo), not accounts.
         choices[max(0, n_existing - 3)].status = AccountStatus.ON_HOLD
-        choices[-1].status = AccountStatus.PROPOSED
-        if len(emerging) >= 3:
-            choices[-2].status = AccountStatus.PROPOSED
     return choices
 
 
@@ -178,8 +176,6 @@ def reason_for(choice: Choice, *, subsidiaries: int, first_year: int, last_year:
         text += f" Bisher {groups} von {total} Produktgruppen – {potential}."
     if choice.status == AccountStatus.ON_HOLD:
         text += " Zurzeit ruhend: Der Kunde ordnet seinen Einkauf neu."
-    elif choice.status == AccountStatus.PROPOSED:
-        text += " Vorschlag aus der Portfolioanalyse; die Entscheidung der Leitung steht aus."
     return text
 
 
@@ -291,8 +287,6 @@ def create_programme(
 
 
 def _designated_since(choice: Choice, rng: np.random.Generator, last_year: int) -> date:
-    if choice.status == AccountStatus.PROPOSED:
-        return date(last_year, int(rng.integers(10, 13)), 1)
     if choice.account_type == AccountType.EMERGING:
         return date(last_year - int(rng.integers(0, 2)), int(rng.integers(1, 13)), 1)
     # Most KAM programmes review their list once a year, so many designations start in January.

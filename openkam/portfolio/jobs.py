@@ -12,7 +12,6 @@ from django.utils.translation import gettext_lazy, ngettext
 from openkam.core.exporters import write_csv, write_xlsx
 from openkam.core.jobs import register
 
-from . import engine, exports
 from .models import SelectionRun
 from .services import RUN_JOB_KIND, selection_run_fail, selection_run_mark_running, selection_run_store
 
@@ -26,6 +25,7 @@ def run_selection(job, progress):
     Messages are in the language of the person who started it. The run fails with a clear
     message when there is no ledger, no customer to select from or a model without criteria.
     """
+    from . import engine  # here, not at start-up: it loads Ibis, SciPy and Altair (~2 s)
     run = SelectionRun.objects.select_related("created_by").get(pk=job.params["run_id"])
     with translation.override(job.created_by.language):
         selection_run_mark_running(run=run)
@@ -68,6 +68,7 @@ def export_list(job, progress):
     The rows come through the same access helpers as the page, so a KAM's export holds only the
     customers of their key accounts.
     """
+    from . import exports  # here, not at start-up: it loads Ibis, SciPy and Altair (~2 s)
     user = job.created_by
     params = job.params
     language = params.get("language", user.language)

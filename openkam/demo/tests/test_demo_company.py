@@ -22,6 +22,8 @@ from openkam.demo.generator import (
 )
 from openkam.demo.ledger import aggregate_ledger, default_ledger_path
 from openkam.demo.programme import company_domain, demo_email, euro, percent
+from openkam.designations.choices import ProposalStatus
+from openkam.designations.models import DesignationProposal
 from openkam.sales.models import Customer, CustomerRevenue
 from openkam.users.choices import Role
 from openkam.users.models import User
@@ -180,12 +182,22 @@ def test_key_accounts_have_an_owner_a_team_and_a_buying_center(tmp_path):
     generate_company(SMALL, ledger_path=tmp_path / "ledger.parquet")
 
     accounts = list(KeyAccount.objects.select_related("owner", "customer"))
-    assert len(accounts) == SMALL.accounts
+    # The programme's accounts plus the one the seeded designation workflow approved.
+    approved = DesignationProposal.objects.filter(status=ProposalStatus.APPROVED).count()
+    assert approved == 1
+    assert len(accounts) == SMALL.accounts + approved
     assert {a.account_type for a in accounts} == {AccountType.EXISTING, AccountType.EMERGING}
-    assert AccountStatus.PROPOSED in {a.status for a in accounts}
-    assert AccountStatus.ON_HOLD in {a.status for a in accounts}
+    # Proposals live in the designation workflow now; an account is never "proposed".
+    assert {a.status for a in accounts} <= {AccountStatus.ACTIVE, AccountStatus.ON_HOLD}
+    approved_customers = set(
+        DesignationProposal.objects.filter(status=ProposalStatus.APPROVED).values_list(
+            "customer_id", flat=True
+        )
+    )
     for account in accounts:
         assert account.owner.role == Role.KAM
+        if account.customer_id in approved_customers:
+            continue  # newly approved: no team or buying center yet
         assert account.customer.parent_id is None
         assert "Umsatz" in account.reason
         assert 2 <= account.team_memberships.count() <= 5
@@ -218,7 +230,7 @@ def test_the_command_with_if_empty_does_nothing_the_second_time(tmp_path, capsys
 
     call_command("demo_company", *SMALL_ARGS, "--ledger", str(ledger), "--if-empty")
 
-    assert counts == (SMALL.customers, SMALL.accounts, len(DEMO_USERS))
+    assert counts == (SMALL.customers, SMALL.accounts + 1, len(DEMO_USERS))  # + 1 approved proposal
     assert (Customer.objects.count(), KeyAccount.objects.count(), User.objects.count()) == counts
     assert ledger.stat().st_mtime_ns == written
     assert "not created" in capsys.readouterr().out
