@@ -26,6 +26,7 @@ def run_selection(job, progress):
     message when there is no ledger, no customer to select from or a model without criteria.
     """
     from . import engine  # here, not at start-up: it loads Ibis, SciPy and Altair (~2 s)
+
     run = SelectionRun.objects.select_related("created_by").get(pk=job.params["run_id"])
     with translation.override(job.created_by.language):
         selection_run_mark_running(run=run)
@@ -69,6 +70,7 @@ def export_list(job, progress):
     customers of their key accounts.
     """
     from . import exports  # here, not at start-up: it loads Ibis, SciPy and Altair (~2 s)
+
     user = job.created_by
     params = job.params
     language = params.get("language", user.language)
