@@ -78,7 +78,7 @@ def test_charts_render_under_the_strict_csp_without_violations(page, charts):
     expect(page.locator("#portfolio svg g.mark-symbol.role-mark path")).to_have_count(4)
     expect(page.locator("#contributions svg g.mark-rect.role-mark path")).to_have_count(8)
     expect(page.locator("#pareto svg g.mark-line.role-mark path")).to_have_count(1)
-    expect(page.locator("#portfolio svg")).to_contain_text("Customer attractiveness")
+    expect(page.locator("#portfolio svg")).to_contain_text("Kundenattraktivität")
     expect(page.locator("#portfolio svg")).to_contain_text("Invest")
     assert page.evaluate("window.cspViolations") == []
     assert not page.openkam_errors

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from openkam.core.models import AuditEntry
 from openkam.portfolio.models import CustomerRating, ScoringModel
@@ -26,6 +26,14 @@ from openkam.portfolio.services import (
 from openkam.testing.factories import ScoringModelFactory
 
 from .conftest import criterion
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages asserted below are the English originals; the default language is German.
+    with translation.override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 
