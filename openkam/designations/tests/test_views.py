@@ -132,7 +132,8 @@ def test_a_kam_proposes_by_number_and_sees_the_proposal_without_the_customers_fi
     assert response.url == reverse("designations:proposal-detail", args=[proposal.pk])
     html = _html(client.get(response.url))
     assert "Gamma Hydraulik" in html
-    assert "987" not in html  # the revenue is evidence for those who may see the customer
+    # The revenue is evidence for those who may see the customer (in any number format).
+    assert not any(figure in html for figure in ("987.654", "987,654", "987654"))
     assert "shown to those who may see the customer" in html
     assert "Withdraw" in html and "Approve" not in html
 
@@ -516,3 +517,13 @@ def test_the_history_page_needs_the_same_queries_for_1_and_12_reviews(client, wo
     # session, user, customer, account, proposals, reviews, who designated it (audit), policy and
     # next review, the page's policy and cap count, account visible
     assert few == many == 12
+
+
+def test_links_carry_ids_without_thousands_separators(client, world):
+    # Numbers in templates are localised (4.935 / 4,935); ids in URLs must not be.
+    customer = CustomerFactory(pk=12345)
+    client.force_login(world.manager)
+
+    html = _html(client.get(reverse("designations:history", args=[customer.pk])))
+
+    assert f"{reverse('designations:proposal-create')}?customer=12345" in html
