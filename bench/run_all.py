@@ -25,7 +25,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.clv import run as clv
+from bench.imports import run as imports
 from bench.load import run as load
+from bench.selection import run as selection
 
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "benchmarks.md"
@@ -49,7 +52,12 @@ class Benchmark:
     run: Callable[[dict, str], tuple[str, bool]]
 
 
-BENCHMARKS: tuple[Benchmark, ...] = (Benchmark("load", load.TITLE, load.DESCRIPTION, load.benchmark),)
+BENCHMARKS: tuple[Benchmark, ...] = (
+    Benchmark("load", load.TITLE, load.DESCRIPTION, load.benchmark),
+    Benchmark("selection", selection.TITLE, selection.DESCRIPTION, selection.benchmark),
+    Benchmark("clv", clv.TITLE, clv.DESCRIPTION, clv.benchmark),
+    Benchmark("imports", imports.TITLE, imports.DESCRIPTION, imports.benchmark),
+)
 
 
 def _version(dist: str) -> str:

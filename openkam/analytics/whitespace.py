@@ -25,7 +25,7 @@ from decimal import Decimal
 import ibis
 import pyarrow as pa
 
-from .metrics import MONEY
+from .metrics import MONEY, summable_money
 
 __all__ = ["whitespace_long", "whitespace_matrix"]
 
@@ -66,7 +66,7 @@ def whitespace_long_expr(
         condition &= ledger.product_group.isin(list(product_groups))
     lines = ledger.filter(condition)
     return lines.group_by([ID_COLUMN, "product_group"]).aggregate(
-        revenue=lines.net_revenue.cast(MONEY).sum().cast(MONEY)
+        revenue=summable_money(lines.net_revenue).sum().cast(MONEY)
     )
 
 

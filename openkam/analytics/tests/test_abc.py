@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pytest
 
+from openkam.analytics import abc as abc_module
 from openkam.analytics.abc import abc_classes, pareto_curve
 
 
@@ -188,3 +191,130 @@ def test_abc_on_metrics_output_end_to_end(tmp_path):
         "K005": "C",
     }
     assert result.column("value").to_pylist()[:2] == [Decimal("260.10"), Decimal("80.00")]
+
+
+# --- the fast (int64 cents) path against a plain reference ---------------------------------
+
+
+def _reference_abc(ids: list, values: list, cutoffs: tuple[float, ...], labels: tuple[str, ...]) -> dict:
+    """The documented rules, written as plainly as possible with exact fractions."""
+    exact = [Fraction(0) if v is None else Fraction(v) for v in values]
+    order = sorted(range(len(ids)), key=lambda i: (-exact[i], ids[i]))
+    total = sum((v for v in exact if v > 0), Fraction(0))
+    cuts = [Fraction(str(c)) for c in cutoffs]
+    out = {"ids": [], "rank": [], "share": [], "cumulative_share": [], "abc_class": []}
+    cumulative = Fraction(0)
+    for position, i in enumerate(order, start=1):
+        value = exact[i]
+        if position == 1 or value != exact[order[position - 2]]:
+            rank = position
+            label = labels[-1]
+            if value > 0:
+                label = next(
+                    (lab for lab, cut in zip(labels, cuts, strict=False) if cumulative < cut * total), label
+                )
+        cumulative += max(value, Fraction(0))
+        out["ids"].append(ids[i])
+        out["rank"].append(rank)
+        out["share"].append(float(max(value, Fraction(0)) / total) if total else 0.0)
+        out["cumulative_share"].append(float(cumulative / total) if total else 0.0)
+        out["abc_class"].append(label)
+    return out
+
+
+CUTOFF_SETS = [
+    ((0.8, 0.95), ("A", "B", "C")),
+    ((0.5,), ("top", "rest")),
+    ((0.2, 0.5, 0.9, 1.0), tuple("ABCDE")),
+]
+
+
+def _random_case(seed: int, kind: str) -> tuple[pa.Table, list, list]:
+    """Random customers with many ties, zeros, negatives and missing values; boundaries get hit
+    exactly because the values are few multiples of round amounts."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 400))
+    units = rng.choice([0, 5, 10, 20, 25, 40, 100, -5, -20], size=n) * int(rng.choice([1, 3, 7]))
+    units = units + np.where(rng.random(n) < 0.3, rng.integers(-300, 100_000, size=n), 0)
+    missing = rng.random(n) < 0.05
+    if kind == "int-ids":
+        ids = [int(i) for i in rng.permutation(n) * 7 - 100]
+    else:
+        ids = [f"K{i:05}" for i in rng.permutation(n)]
+    if kind in ("decimal", "int-ids"):  # cents as decimal(18, 2): the fast path
+        values = [None if m else Decimal(int(u)).scaleb(-2) for u, m in zip(units, missing, strict=True)]
+        array = pa.array(values, pa.decimal128(18, 2))
+    elif kind == "integer":  # whole euros as int64: the fast path
+        values = [None if m else int(u) for u, m in zip(units, missing, strict=True)]
+        array = pa.array(values, pa.int64())
+    elif kind == "quarters":  # floats that are exact cents: the fast path
+        values = [None if m else float(u) / 4 for u, m in zip(units, missing, strict=True)]
+        array = pa.array(values, pa.float64())
+    elif kind == "float":  # floats such as 0.1 are no exact cents: the decimal path
+        values = [None if m else float(u) / 10 for u, m in zip(units, missing, strict=True)]
+        array = pa.array(values, pa.float64())
+    else:  # sub-cent decimals: the decimal path
+        values = [None if m else Decimal(int(u)).scaleb(-3) for u, m in zip(units, missing, strict=True)]
+        array = pa.array(values, pa.decimal128(20, 4))
+    return pa.table({"customer_number": ids, "revenue_2025": array}), ids, values
+
+
+@pytest.mark.parametrize("kind", ["decimal", "int-ids", "integer", "quarters", "float", "sub-cent"])
+@pytest.mark.parametrize("seed", range(12))
+def test_it_follows_the_reference_rules_on_random_customers(seed, kind):
+    table, ids, values = _random_case(seed, kind)
+    cutoffs, labels = CUTOFF_SETS[seed % len(CUTOFF_SETS)]
+    result = abc_classes(table, cutoffs=cutoffs, labels=labels)
+    expected = _reference_abc(ids, values, cutoffs, labels)
+    assert result.column("customer_number").to_pylist() == expected["ids"]
+    assert result.column("rank").to_pylist() == expected["rank"]
+    assert result.column("abc_class").to_pylist() == expected["abc_class"]
+    assert result.column("share").to_pylist() == expected["share"]
+    assert result.column("cumulative_share").to_pylist() == expected["cumulative_share"]
+    by_id = dict(zip(ids, values, strict=True))
+    assert result.column("value").to_pylist() == [by_id[i] for i in expected["ids"]]
+    assert result.schema.field("value").type == table.schema.field("revenue_2025").type
+    if table.num_rows:
+        curve = pareto_curve(table)
+        n = table.num_rows
+        assert curve.column("customer_share").to_pylist() == [0.0, *(i / n for i in range(1, n + 1))]
+        assert curve.column("value_share").to_pylist() == [0.0, *expected["cumulative_share"]]
+
+
+@pytest.mark.parametrize("kind", ["decimal", "int-ids", "integer", "quarters"])
+def test_whole_cents_take_the_fast_path(kind, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("the decimal path ran")
+
+    monkeypatch.setattr(abc_module, "_abc_decimal", refuse)
+    monkeypatch.setattr(abc_module, "_ranked", refuse)
+    table, _, _ = _random_case(99, kind)
+    assert abc_classes(table).num_rows == table.num_rows
+    assert pareto_curve(table).num_rows == table.num_rows + 1
+
+
+def test_amounts_beyond_64_bit_cents_stay_exact():
+    # 2**62 euros overflow int64 cents: the decimal path takes over with the same rules.
+    # c starts just below 80 % (4 * 2**61 of 5 * 2**61 + 1), so it is still A.
+    values = [2**62, 2**62, 2**61, 1, 0]
+    table = pa.table({"customer_number": ["a", "b", "c", "d", "e"], "revenue_2025": values})
+    expected = _reference_abc(["a", "b", "c", "d", "e"], values, (0.8, 0.95), ("A", "B", "C"))
+    result = abc_classes(table)
+    assert result.column("abc_class").to_pylist() == expected["abc_class"] == ["A", "A", "A", "C", "C"]
+    assert result.column("cumulative_share").to_pylist() == expected["cumulative_share"]
+    big = pa.table(
+        {
+            "customer_number": ["x", "y"],
+            "revenue_2025": pa.array([Decimal("1e30"), Decimal("1")], pa.decimal128(38, 2)),
+        }
+    )
+    assert _classes(abc_classes(big)) == {"x": "A", "y": "C"}
+
+
+def test_cutoffs_are_hit_exactly_with_large_totals():
+    # 10**15 cents in all: b starts at exactly 80 %, c at exactly 90 %.
+    values = [Decimal("8e12"), Decimal("1e12"), Decimal("0.6e12"), Decimal("0.4e12")]
+    table = pa.table(
+        {"customer_number": ["a", "b", "c", "d"], "revenue_2025": pa.array(values, pa.decimal128(38, 2))}
+    )
+    assert _classes(abc_classes(table, cutoffs=(0.8, 0.9))) == {"a": "A", "b": "B", "c": "C", "d": "C"}

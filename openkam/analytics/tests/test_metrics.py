@@ -231,6 +231,29 @@ def test_default_fiscal_years_and_single_year(hand_ledger):
     assert set(single.column("growth").to_pylist()) == {None}
 
 
+@pytest.mark.parametrize("amount_type", [pa.float64(), pa.decimal128(18, 4)])
+def test_amounts_that_are_not_cents_are_rounded_to_cents_line_by_line(amount_type):
+    # Three lines of 0.004 are 0.00 each in cents; summed first they would round to 0.01.
+    # Decimal ledgers with two places are summed without that cast (same sums, faster).
+    lines = pa.table(
+        {
+            "invoice_id": [1, 2, 3],
+            "invoice_date": [date(2025, 1, 2)] * 3,
+            "customer_number": ["K001"] * 3,
+            "product_group": ["Antriebe"] * 3,
+            "business_unit": ["Motion"] * 3,
+            "net_revenue": pa.array([D("0.004"), D("0.004"), D("1.006")], type=pa.decimal128(18, 4)).cast(
+                amount_type
+            ),
+            "cost": pa.array([D("0.004")] * 3, type=pa.decimal128(18, 4)).cast(amount_type),
+        }
+    )
+    ledger = duckdb_connect().create_table("ledger", obj=lines)
+    row = _by_customer(customer_metrics(ledger, as_of=AS_OF, fiscal_years=[2025]))["K001"]
+    assert (row["revenue_2025"], row["margin_2025"], row["revenue"]) == (D("1.01"), D("1.01"), D("1.01"))
+    assert (row["orders"], row["order_value"]) == (1, D("1.01"))
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [

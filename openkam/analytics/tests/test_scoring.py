@@ -308,3 +308,14 @@ def test_decimal_and_int_settings_from_model_fields_become_floats():
     assert C("v", 2) == C("v", Decimal("2.0")) == C("v", 2.0)
     with pytest.raises(ValueError, match="finite"):
         C("v", Decimal("NaN"))
+
+
+def test_rank_normalisation_equals_scipy_average_ranks_to_the_bit():
+    rng = np.random.default_rng(7)
+    values = np.round(rng.normal(0, 3, 5_000), 1)  # many ties
+    values[rng.random(values.size) < 0.05] = np.nan
+    got = normalise(_table(v=values), [C("v", 1, normalisation="rank")]).values[:, 0]
+    present = ~np.isnan(values)
+    expected = (stats.rankdata(values[present], method="average") - 1.0) / (present.sum() - 1)
+    assert np.array_equal(got[present], expected)
+    assert (got[~present] == 0.0).all()
