@@ -61,6 +61,11 @@ INSTALLED_APPS = [
     "openkam.imports",
     "openkam.portfolio",
     "openkam.designations",
+    "openkam.profiles",
+    "openkam.competition",
+    "openkam.business",
+    "openkam.plans",
+    "openkam.growth",
     "openkam.demo",
 ]
 

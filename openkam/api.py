@@ -16,6 +16,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
+from openkam.core.locking import EditConflict
+from openkam.core.services import plain_value
 from openkam.users.selectors import user_for_api_token
 
 
@@ -108,6 +110,19 @@ def invalid(request, exc: ValidationError):
     return _error(request, 422, "invalid", _("The data is not valid."), fields)
 
 
+@api.exception_handler(EditConflict)
+def edit_conflict(request, exc: EditConflict):
+    body = {
+        "error": {
+            "code": "edit_conflict",
+            "message": _("Someone else saved this object in the meantime. Load it again and reapply your change."),
+            "current_version": exc.current.version,
+            "theirs": {field: plain_value(value) for field, value in exc.theirs.items()},
+        }
+    }
+    return api.create_response(request, body, status=409)
+
+
 @api.exception_handler(NinjaValidationError)
 def invalid_request(request, exc: NinjaValidationError):
     fields: dict[str, list[str]] = {}
@@ -120,6 +135,11 @@ def invalid_request(request, exc: NinjaValidationError):
 def _register_routers() -> None:
     from openkam.accounts.api import jobs_router as account_jobs_router
     from openkam.accounts.api import router as accounts_router
+    from openkam.business.api import router as business_router
+    from openkam.competition.api import router as competition_router
+    from openkam.growth.api import router as growth_router
+    from openkam.plans.api import router as plans_router
+    from openkam.profiles.api import router as profiles_router
     from openkam.core.api import router as core_router
     from openkam.designations.api import router as designations_router
     from openkam.imports.api import router as imports_router
@@ -137,6 +157,11 @@ def _register_routers() -> None:
     api.add_router("/imports", imports_router)
     api.add_router("/selection", portfolio_router)
     api.add_router("/designations", designations_router)
+    api.add_router("/accounts", profiles_router)
+    api.add_router("/accounts", competition_router)
+    api.add_router("/accounts", business_router)
+    api.add_router("/plans", plans_router)
+    api.add_router("/growth", growth_router)
 
 
 _register_routers()

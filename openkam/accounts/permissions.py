@@ -7,7 +7,9 @@ not see answers 404, exactly like one that does not exist.
 
 Rules (docs/permissions.md):
 - the owning KAM reads and changes the account, its team and its stakeholders;
-- core-team members read the account and change its stakeholders; extended-team members read;
+- core-team members read the account and change its stakeholders and its working material
+  (profile, market, requirements, competitors, whitespace, SWOT, plans: ``can_work_on_account``);
+  extended-team members read;
 - management reads every account and changes nothing;
 - administrators manage users and configuration and see no account they are not on the team of.
 """
@@ -76,6 +78,12 @@ def can_edit_stakeholders(user, account: KeyAccount) -> bool:
             TeamMembership.objects.filter(account=account, user=user).values_list("scope", flat=True).first()
         )
     return scope == TeamScope.CORE
+
+
+def can_work_on_account(user, account: KeyAccount) -> bool:
+    """The owner and the core team edit an account's analysis and plans; the rest of the team and
+    management only read them. Load the account through ``get_account_for_user`` first."""
+    return can_edit_stakeholders(user, account)
 
 
 def require(allowed: bool) -> None:

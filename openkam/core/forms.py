@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .locking import EditConflict
+
 # Sent by the browser with every form but not part of any form's fields.
 _TRANSPORT_FIELDS = {"csrfmiddlewaretoken", "next"}
 
@@ -35,6 +37,38 @@ class StrictForm(StrictFormMixin, forms.Form):
     """A plain form that refuses unknown fields."""
 
 
+class VersionedFormMixin(forms.Form):
+    """Carries the ``version`` of the object being edited (see ``openkam.core.locking``).
+
+    Build the form with ``initial={"version": obj.version, ...}``; the service receives
+    ``version`` with the cleaned data and passes it to ``save_versioned``. After a conflict,
+    ``show_conflict`` moves the form onto the stored version, so saving again merges on top.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    conflict: dict[str, str] | None = None
+
+    def show_conflict(self, exc: EditConflict) -> None:
+        data = self.data.copy()
+        data["version"] = str(exc.current.version)
+        self.data = data
+        self.conflict = {}
+        for name, value in exc.theirs.items():
+            if name in self.fields:
+                field = self.fields[name]
+                choices = dict(getattr(field, "choices", ()) or ())
+                shown = choices.get(value, value)
+                self.conflict[name] = "–" if shown in (None, "") else str(shown)
+        self.add_error(
+            None,
+            _(
+                "Someone else saved this in the meantime. Their values are shown below your input; "
+                "check them, adjust yours and save again to keep both."
+            ),
+        )
+
+
 def add_service_errors(form, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: on the named fields where the form has them."""
     if hasattr(exc, "error_dict"):
@@ -57,6 +91,11 @@ def submit_to_service(request, form, service, *, success: str, **arguments) -> b
         service(actor=request.user, **arguments, **form.cleaned_data)
     except ValidationError as exc:
         add_service_errors(form, exc)
+        return False
+    except EditConflict as exc:
+        if not hasattr(form, "show_conflict"):
+            raise
+        form.show_conflict(exc)
         return False
     messages.success(request, success)
     return True

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 MASK = "•••"
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """Turn a field value into something JSON can store and a person can read."""
     if isinstance(value, models.Model):
         return str(value)
@@ -47,9 +47,9 @@ def audit_record(
         if field in masked:
             stored[field] = [MASK, MASK] if isinstance(value, tuple | list) else MASK
         elif isinstance(value, tuple | list):
-            stored[field] = [_plain(v) for v in value]
+            stored[field] = [plain_value(v) for v in value]
         else:
-            stored[field] = _plain(value)
+            stored[field] = plain_value(value)
     person = actor if getattr(actor, "pk", None) else None
     return AuditEntry.objects.create(
         actor=person,
