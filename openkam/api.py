@@ -115,7 +115,9 @@ def edit_conflict(request, exc: EditConflict):
     body = {
         "error": {
             "code": "edit_conflict",
-            "message": _("Someone else saved this object in the meantime. Load it again and reapply your change."),
+            "message": _(
+                "Someone else saved this object in the meantime. Load it again and reapply your change."
+            ),
             "current_version": exc.current.version,
             "theirs": {field: plain_value(value) for field, value in exc.theirs.items()},
         }

@@ -54,7 +54,11 @@ def check_version(instance: Versioned, expected_version: int | None, values: Map
     """
     if expected_version is None or instance.version == expected_version:
         return
-    theirs = {field: getattr(instance, field) for field, value in values.items() if getattr(instance, field) != value}
+    theirs = {
+        field: getattr(instance, field)
+        for field, value in values.items()
+        if getattr(instance, field) != value
+    }
     raise EditConflict(instance, expected_version=expected_version, theirs=theirs)
 
 
