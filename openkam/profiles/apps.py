@@ -6,3 +6,10 @@ class ProfilesConfig(AppConfig):
     name = "openkam.profiles"
     label = "profiles"
     verbose_name = _("Account profile and market")
+
+    def ready(self) -> None:
+        from openkam.core.templatetags.openkam import register_action_labels
+
+        from .choices import AUDIT_ACTIONS
+
+        register_action_labels(AUDIT_ACTIONS)
