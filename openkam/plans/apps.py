@@ -6,3 +6,10 @@ class PlansConfig(AppConfig):
     name = "openkam.plans"
     label = "plans"
     verbose_name = _("Account plans")
+
+    def ready(self) -> None:
+        from openkam.core.templatetags.openkam import register_action_labels
+
+        from .choices import AUDIT_ACTIONS
+
+        register_action_labels(AUDIT_ACTIONS)

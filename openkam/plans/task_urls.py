@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "tasks"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_tasks, name="mine"),
+]
