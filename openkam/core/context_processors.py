@@ -21,6 +21,7 @@ def navigation(request):
                 "block": _("Accounts"),
             }
         )
+    items.append({"key": "tasks", "label": _("My tasks"), "url": reverse("tasks:mine"), "block": _("Accounts")})
     items.append(
         {
             "key": "customers",

@@ -17,9 +17,14 @@ from pathlib import Path
 
 from django.db import transaction
 
+from openkam.business.demo import seed_business
+from openkam.competition.demo import seed_competition
 from openkam.designations.demo import seed_designations
+from openkam.growth.demo import seed_growth
+from openkam.plans.demo import seed_plans
 from openkam.imports.services import ledger_register
 from openkam.portfolio.demo import seed_selection
+from openkam.profiles.demo import seed_profiles
 from openkam.sales.models import Customer
 from openkam.sales.services import customer_revenues_replace, customers_load
 from openkam.users.choices import Role
@@ -247,6 +252,13 @@ def generate_company(
         # then designation proposals and completed reviews, as a programme in use would have.
         seed_selection(users=users, run_as_of=date(spec.last_year, 12, 31))
         seed_designations(users=users)
+        # The key accounts' analysis and plans: profiles, market, SWOT, requirements and
+        # competitors, whitespace, then the plans (in several states) and their growth questions.
+        seed_profiles(users=users)
+        seed_competition(users=users)
+        seed_business(users=users)
+        seed_plans(users=users)
+        seed_growth(users=users)
         clock.step(
             "programme",
             started,

@@ -55,8 +55,8 @@ def test_the_account_page_needs_the_same_queries_for_1_and_40_stakeholders(clien
     for _ in range(5):
         TeamMembershipFactory(account=world.account)
     many = _queries(client, url)
-    # session, user, account, team, stakeholders, revenues, timeline
-    assert few == many == 7
+    # session, user, account, team, stakeholders, revenues, timeline, overdue plan actions
+    assert few == many == 8
 
 
 @pytest.mark.django_db
@@ -166,3 +166,24 @@ def test_money_is_formatted_per_language(client, world):
     html = client.get(reverse("accounts:detail", args=[world.account.pk])).content.decode()
     assert "987.654\xa0€" in html
     assert "1.250.000\xa0€" in html
+
+
+def test_the_account_page_shows_overdue_actions_of_its_plans_and_links_its_sections(client, world):
+    import datetime
+
+    from openkam.plans.choices import ActionStatus
+    from openkam.plans.tests.factories import ActionFactory, PlanFactory
+
+    plan = PlanFactory(account=world.account)
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    ActionFactory(plan=plan, title="Rahmenvertrag vorbereiten", due_date=yesterday)
+    ActionFactory(plan=plan, title="Schon erledigt", due_date=yesterday, status=ActionStatus.DONE)
+    ActionFactory(plan=plan, title="Noch Zeit", due_date=yesterday + datetime.timedelta(days=30))
+
+    client.force_login(world.owner)
+    html = client.get(reverse("accounts:detail", args=[world.account.pk])).content.decode()
+
+    assert "Rahmenvertrag vorbereiten" in html
+    assert "Schon erledigt" not in html and "Noch Zeit" not in html
+    for name in ("profiles:overview", "competition:overview", "business:overview", "plans:list"):
+        assert reverse(name, args=[world.account.pk]) in html
