@@ -6,3 +6,10 @@ class CompetitionConfig(AppConfig):
     name = "openkam.competition"
     label = "competition"
     verbose_name = _("Requirements and competitors")
+
+    def ready(self) -> None:
+        from openkam.core.templatetags.openkam import register_action_labels
+
+        from .choices import AUDIT_ACTIONS
+
+        register_action_labels(AUDIT_ACTIONS)
