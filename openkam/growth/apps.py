@@ -6,3 +6,10 @@ class GrowthConfig(AppConfig):
     name = "openkam.growth"
     label = "growth"
     verbose_name = _("Growth-plan questions")
+
+    def ready(self) -> None:
+        from openkam.core.templatetags.openkam import register_action_labels
+
+        from .choices import AUDIT_ACTIONS
+
+        register_action_labels(AUDIT_ACTIONS)

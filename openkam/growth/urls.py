@@ -1,6 +1,9 @@
 from django.urls import path
 
-from . import views  # noqa: F401
+from . import views
 
 app_name = "growth"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.answers, name="answers"),
+    path("<slug:key>/", views.answer_edit, name="answer"),
+]
