@@ -139,13 +139,13 @@ def _register_routers() -> None:
     from openkam.accounts.api import router as accounts_router
     from openkam.business.api import router as business_router
     from openkam.competition.api import router as competition_router
-    from openkam.growth.api import router as growth_router
-    from openkam.plans.api import router as plans_router
-    from openkam.profiles.api import router as profiles_router
     from openkam.core.api import router as core_router
     from openkam.designations.api import router as designations_router
+    from openkam.growth.api import router as growth_router
     from openkam.imports.api import router as imports_router
+    from openkam.plans.api import router as plans_router
     from openkam.portfolio.api import router as portfolio_router
+    from openkam.profiles.api import router as profiles_router
     from openkam.sales.api import router as sales_router
     from openkam.stakeholders.api import router as stakeholders_router
     from openkam.users.api import router as users_router

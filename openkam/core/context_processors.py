@@ -21,7 +21,9 @@ def navigation(request):
                 "block": _("Accounts"),
             }
         )
-    items.append({"key": "tasks", "label": _("My tasks"), "url": reverse("tasks:mine"), "block": _("Accounts")})
+    items.append(
+        {"key": "tasks", "label": _("My tasks"), "url": reverse("tasks:mine"), "block": _("Accounts")}
+    )
     items.append(
         {
             "key": "customers",
@@ -62,6 +64,14 @@ def navigation(request):
                 "key": "users",
                 "label": _("Users"),
                 "url": reverse("users:admin-list"),
+                "block": _("Administration"),
+            }
+        )
+        items.append(
+            {
+                "key": "question-bank",
+                "label": _("Question bank"),
+                "url": reverse("question-bank:list"),
                 "block": _("Administration"),
             }
         )

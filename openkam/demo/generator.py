@@ -21,8 +21,8 @@ from openkam.business.demo import seed_business
 from openkam.competition.demo import seed_competition
 from openkam.designations.demo import seed_designations
 from openkam.growth.demo import seed_growth
-from openkam.plans.demo import seed_plans
 from openkam.imports.services import ledger_register
+from openkam.plans.demo import seed_plans
 from openkam.portfolio.demo import seed_selection
 from openkam.profiles.demo import seed_profiles
 from openkam.sales.models import Customer

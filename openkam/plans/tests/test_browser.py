@@ -34,7 +34,7 @@ def test_a_kam_fills_the_strategy_step_and_marks_it_done(page, world):
     expect(page.locator("#requirements")).to_contain_text("Vision for the account written")
     page.select_option("#id_state", "done")
     page.click("button:has-text('Save')")
-    expect(page.locator("#id_state ~ .errorlist")).to_contain_text("cannot be marked done yet")
+    expect(page.locator("#id_state ~ [role=alert] .errorlist")).to_contain_text("cannot be marked done yet")
     # Not checked with axe here: core/_form_fields.html puts role="alert" on the <ul> of field
     # errors, which axe reports (listitem), as it does for base.html's messages.
     page.click("text=Cancel")
