@@ -10,6 +10,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
 from openkam.accounts.choices import TeamScope
 from openkam.testing.factories import (
@@ -23,6 +24,18 @@ from openkam.testing.matrix import PERSONAS
 from openkam.users.choices import Role
 
 __all__ = ["PERSONAS", "World", "world"]
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code called directly (services, selectors) runs in English unless a test says otherwise.
+
+    Without this the language would be whatever an earlier test left active in the thread (the
+    default is German, ``LANGUAGE_CODE``), so a test's result would depend on the order of the run.
+    Requests still choose their language themselves (the user's setting, Accept-Language).
+    """
+    with translation.override("en"):
+        yield
 
 
 @dataclass

@@ -43,7 +43,7 @@ def test_the_head_of_kam_proposes_an_emerging_account_and_approves_it_over_the_c
     assert_accessible(page)
 
     page.click("button:has-text('Approve')")
-    expect(page.locator("#id_cap_justification + .help + [role=alert] .errorlist")).to_contain_text(
+    expect(page.locator(".field:has(#id_cap_justification) .errorlist")).to_contain_text(
         "beyond the cap"
     )
     assert not KeyAccount.objects.filter(customer=customer).exists()
@@ -87,7 +87,7 @@ def test_a_kam_reviews_their_overdue_account(page, world):
     assert_accessible(page)
     page.get_by_label("Put the account on hold").check()
     page.click("button:has-text('Complete the review')")
-    expect(page.locator("#id_note + .help + [role=alert] .errorlist")).to_contain_text("Say why")
+    expect(page.locator(".field:has(#id_note) .errorlist")).to_contain_text("Say why")
     page.fill("#id_note", "Kunde ordnet seinen Einkauf neu")
     page.click("button:has-text('Complete the review')")
 

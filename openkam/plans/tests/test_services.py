@@ -410,7 +410,9 @@ def test_comparing_two_versions_shows_changes_and_newly_reached_goals(world, pla
     assert goal_change.kind == "changed"
     with translation.override("de"):
         (goal_change,) = {s.key: s for s in compare_snapshots(a, b).sections}["goals"].changes
-    assert ("current value", "1.100.000", "1.250.000") in goal_change.fields
+        fields = [tuple(str(part) for part in field) for field in goal_change.fields]
+    assert ("aktueller Wert", "1.100.000", "1.250.000") in fields
+    assert ("erreicht", "nein", "ja") in fields
     (outcome,) = comparison.goals
     assert outcome.newly_reached and outcome.value_b == Decimal("1250000.00")
     assert sections["steps"].changes == [] and sections["elements"].changes == []
