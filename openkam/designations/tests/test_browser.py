@@ -43,9 +43,7 @@ def test_the_head_of_kam_proposes_an_emerging_account_and_approves_it_over_the_c
     assert_accessible(page)
 
     page.click("button:has-text('Approve')")
-    expect(page.locator(".field:has(#id_cap_justification) .errorlist")).to_contain_text(
-        "beyond the cap"
-    )
+    expect(page.locator(".field:has(#id_cap_justification) .errorlist")).to_contain_text("beyond the cap")
     assert not KeyAccount.objects.filter(customer=customer).exists()
     page.fill("#id_cap_justification", "Strategischer Referenzkunde für die neue Produktlinie")
     page.click("button:has-text('Approve')")
