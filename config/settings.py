@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "openkam.business",
     "openkam.plans",
     "openkam.growth",
+    "openkam.personality",
+    "openkam.relationships",
+    "openkam.coverage",
+    "openkam.privacy",
     "openkam.demo",
 ]
 

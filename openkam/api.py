@@ -140,14 +140,19 @@ def _register_routers() -> None:
     from openkam.business.api import router as business_router
     from openkam.competition.api import router as competition_router
     from openkam.core.api import router as core_router
+    from openkam.coverage.api import router as coverage_router
     from openkam.designations.api import router as designations_router
     from openkam.growth.api import router as growth_router
     from openkam.imports.api import router as imports_router
+    from openkam.personality.api import router as personality_router
     from openkam.plans.api import router as plans_router
     from openkam.portfolio.api import router as portfolio_router
+    from openkam.privacy.api import router as privacy_router
     from openkam.profiles.api import router as profiles_router
+    from openkam.relationships.api import router as relationships_router
     from openkam.sales.api import router as sales_router
     from openkam.stakeholders.api import router as stakeholders_router
+    from openkam.stakeholders.api import settings_router as buying_center_settings_router
     from openkam.users.api import router as users_router
 
     api.add_router("/accounts", accounts_router)
@@ -164,6 +169,11 @@ def _register_routers() -> None:
     api.add_router("/accounts", business_router)
     api.add_router("/plans", plans_router)
     api.add_router("/growth", growth_router)
+    api.add_router("/accounts", personality_router)
+    api.add_router("/accounts", relationships_router)
+    api.add_router("/accounts", coverage_router)
+    api.add_router("/accounts", privacy_router)
+    api.add_router("/buying-center-settings", buying_center_settings_router)
 
 
 _register_routers()

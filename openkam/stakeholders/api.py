@@ -105,3 +105,6 @@ def stakeholder_remove(request, account_id: int, stakeholder_id: int):
     stakeholder = get_stakeholder_for_user(request.auth, account_id, stakeholder_id)
     stakeholder_delete(actor=request.auth, stakeholder=stakeholder)
     return Status(204, None)
+
+
+settings_router = Router(tags=["stakeholders"])

@@ -6,3 +6,10 @@ class StakeholdersConfig(AppConfig):
     name = "openkam.stakeholders"
     label = "stakeholders"
     verbose_name = _("Stakeholders")
+
+    def ready(self) -> None:
+        from openkam.core.templatetags.openkam import register_action_labels
+
+        from .choices import AUDIT_ACTIONS
+
+        register_action_labels(AUDIT_ACTIONS)

@@ -1,0 +1,4 @@
+"""Vocabulary of the coverage app."""
+
+# Labels of this app's audit actions on the account timeline.
+AUDIT_ACTIONS: dict = {}

@@ -1,0 +1,1 @@
+"""The data-protection records of stakeholders (see docs/data-protection.md)."""
