@@ -75,4 +75,12 @@ def navigation(request):
                 "block": _("Administration"),
             }
         )
+        items.append(
+            {
+                "key": "buying-center-settings",
+                "label": _("Buying-center settings"),
+                "url": reverse("buying_center_settings:edit"),
+                "block": _("Administration"),
+            }
+        )
     return {"nav_items": items}

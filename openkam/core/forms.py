@@ -58,7 +58,10 @@ class VersionedFormMixin(forms.Form):
             if name in self.fields:
                 field = self.fields[name]
                 choices = dict(getattr(field, "choices", ()) or ())
-                shown = choices.get(value, value)
+                if isinstance(value, list | tuple):  # multi-select fields
+                    shown = ", ".join(str(choices.get(v, v)) for v in value)
+                else:
+                    shown = choices.get(value, value)
                 self.conflict[name] = "–" if shown in (None, "") else str(shown)
         self.add_error(
             None,

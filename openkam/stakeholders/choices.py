@@ -63,5 +63,19 @@ class OurLevel(models.TextChoices):
     OPERATIONS = "operations", pgettext_lazy("our hierarchy level", "Project / operations")
 
 
-# Labels of this app's audit actions on the account timeline.
-AUDIT_ACTIONS: dict = {}
+#: A text cue for each attitude next to its colour, so the attitude never depends on colour alone
+#: (maps, lists, print in black and white).
+ATTITUDE_SYMBOLS: dict[int, str] = {
+    Attitude.CHAMPION: "++",
+    Attitude.SUPPORTER: "+",
+    Attitude.NEUTRAL: "○",
+    Attitude.SCEPTIC: "−",
+    Attitude.OPPONENT: "−−",
+}
+#: Symbol of a person whose attitude nobody has assessed yet.
+UNKNOWN_ATTITUDE_SYMBOL = "?"
+
+# Labels of this app's audit actions (the stakeholder's own ones are registered by openkam.core).
+AUDIT_ACTIONS: dict = {
+    "stakeholders.settings.update": _("changed the buying-center settings"),
+}

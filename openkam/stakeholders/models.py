@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +7,26 @@ from django.utils.translation import gettext_lazy as _
 from openkam.accounts.models import KeyAccount
 from openkam.core.locking import Versioned
 
-from .choices import Attitude, HierarchyLevel, Influence, RelationshipStrength
+from .choices import Attitude, BuyingRole, HierarchyLevel, Influence, RelationshipStrength
+
+
+def validate_buying_roles(value) -> None:
+    """A list of distinct ``BuyingRole`` values; anything else names what is wrong.
+
+    The codes differ from the JSON field's own (``invalid``, ``invalid_choice``), whose messages
+    would otherwise replace these.
+    """
+    if not isinstance(value, list) or not all(isinstance(role, str) for role in value):
+        raise ValidationError(_("Give the roles as a list of role names."), code="roles_not_a_list")
+    unknown = sorted({role for role in value if role not in BuyingRole.values})
+    if unknown:
+        raise ValidationError(
+            _("Unknown role(s): %(roles)s. Possible roles are %(choices)s."),
+            code="unknown_role",
+            params={"roles": ", ".join(unknown), "choices": ", ".join(BuyingRole.values)},
+        )
+    if len(set(value)) != len(value):
+        raise ValidationError(_("Name each role only once."), code="duplicate_role")
 
 
 class Stakeholder(Versioned):
@@ -44,7 +64,9 @@ class Stakeholder(Versioned):
     )
     # A list of BuyingRole values. A JSON list rather than a join table: a buying center has a
     # few dozen people at most, so the alerts filter in Python and the API shows a plain list.
-    buying_roles = models.JSONField(_("roles in buying decisions"), default=list, blank=True)
+    buying_roles = models.JSONField(
+        _("roles in buying decisions"), default=list, blank=True, validators=[validate_buying_roles]
+    )
     is_coach = models.BooleanField(
         _("coach"),
         default=False,

@@ -1,4 +1,8 @@
-from . import views  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "buying_center_settings"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.settings_edit, name="edit"),
+]
