@@ -26,14 +26,13 @@ from openkam.core.api import (
     refuse_unknown_query,
     with_errors,
 )
-from openkam.core.selectors import timeline_for_account
 from openkam.core.services import job_create
 from openkam.users.selectors import assignable_users
 
 from .choices import AccountStatus, AccountType, InternalRole, TeamScope
 from .models import KeyAccount, TeamMembership
 from .permissions import can_change_account, can_manage_team, get_account_for_user, require
-from .selectors import AccountFilter, account_team, accounts_for_list
+from .selectors import AccountFilter, account_team, accounts_for_list, timeline_for_viewer
 from .services import account_update, team_member_add, team_member_remove, team_member_update
 
 router = Router(tags=["accounts"])
@@ -257,9 +256,10 @@ def team_remove(request, account_id: int, membership_id: int):
     summary=_("List the latest changes of a key account"),
 )
 def timeline_list(request, account_id: int):
-    """The newest 50 audit entries; personal data in them is stored masked."""
+    """The newest 50 audit entries you may see; personal data in them is stored masked, and entries
+    about personality profiles appear only for callers with the personality permission."""
     account = get_account_for_user(request.auth, account_id)
-    return timeline_for_account(account.pk)
+    return timeline_for_viewer(request.auth, account)
 
 
 class AccountExportFilters(InputSchema):

@@ -128,6 +128,26 @@ class AccountDetail:
     timeline: list
 
 
+def hidden_timeline_prefixes(user, account: KeyAccount) -> tuple[str, ...]:
+    """The audit actions ``user`` may not see on the account's timeline.
+
+    Entries about personality profiles and the personality permission carry no profile content,
+    but that someone keeps profiles is itself personal data: only viewers with the personality
+    permission see them.
+    """
+    # The personality app builds on accounts: imported here to keep that direction.
+    from openkam.personality.permissions import can_see_personality
+
+    return () if can_see_personality(user, account) else ("personality.",)
+
+
+def timeline_for_viewer(user, account: KeyAccount, *, limit: int = 50):
+    """The account's newest audit entries that ``user`` may see (see ``hidden_timeline_prefixes``)."""
+    return timeline_for_account(
+        account.pk, limit=limit, exclude_action_prefixes=hidden_timeline_prefixes(user, account)
+    )
+
+
 def account_detail_for_user(user, pk) -> AccountDetail:
     """Everything the account page shows, loaded through the access helper in a fixed number of queries."""
     account = get_account_for_user(user, pk)
@@ -136,5 +156,5 @@ def account_detail_for_user(user, pk) -> AccountDetail:
         team=account_team(account),
         stakeholders=list(stakeholders_for_account(account)),
         revenues=customer_revenue_history(account.customer),
-        timeline=list(timeline_for_account(account.pk)),
+        timeline=list(timeline_for_viewer(user, account)),
     )

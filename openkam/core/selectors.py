@@ -1,5 +1,6 @@
 """Reads of the core app."""
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.conf import settings
@@ -9,12 +10,19 @@ from django.http import Http404
 from .models import AuditEntry, Job
 
 
-def timeline_for_account(account_id: int, *, limit: int = 50) -> QuerySet[AuditEntry]:
+def timeline_for_account(
+    account_id: int, *, limit: int = 50, exclude_action_prefixes: Iterable[str] = ()
+) -> QuerySet[AuditEntry]:
     """The newest audit entries of one key account, for its timeline.
 
-    The caller must have checked access to the account; this function does not.
+    ``exclude_action_prefixes`` leaves out the entries whose action starts with one of them
+    (e.g. "personality." for viewers without the personality permission). The caller must have
+    checked access to the account; this function does not.
     """
-    return AuditEntry.objects.filter(account_id=account_id).order_by("-created_at", "-id")[:limit]
+    entries = AuditEntry.objects.filter(account_id=account_id)
+    for prefix in exclude_action_prefixes:
+        entries = entries.exclude(action__startswith=prefix)
+    return entries.order_by("-created_at", "-id")[:limit]
 
 
 def job_result_path(job: Job) -> Path:

@@ -1,12 +1,14 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from openkam.accounts.models import KeyAccount
+from openkam.accounts.models import KeyAccount, TeamMembership
 from openkam.core.locking import Versioned
 from openkam.stakeholders.models import Stakeholder
 
-from .choices import Colour
+from .choices import MAX_MOTIVES, Colour, Motive, ViewChannel
 
 
 class PersonalityProfile(Versioned):
@@ -14,7 +16,8 @@ class PersonalityProfile(Versioned):
 
     Sensitive personal data: only reachable through ``openkam.personality.permissions``, only
     when the company has switched profiles on and the viewer holds the personality permission
-    for the account; every read is written to ``PersonalityView``.
+    for the account; every read is written to ``PersonalityView``. ``__str__`` names the
+    stakeholder only, because the audit trail stores it as the entry's target.
     """
 
     stakeholder = models.OneToOneField(
@@ -25,13 +28,23 @@ class PersonalityProfile(Versioned):
     )
     primary_colour = models.CharField(_("dominant colour"), max_length=10, choices=Colour.choices)
     secondary_colour = models.CharField(_("second colour"), max_length=10, choices=Colour.choices, blank=True)
-    # Lists of Motive values (up to three each), validated by the service.
+    # Lists of Motive values (up to MAX_MOTIVES each), checked in ``clean``. JSON lists rather
+    # than join tables: three values at most, always read and written with the profile.
     strongest_motives = models.JSONField(_("strongest motives"), default=list, blank=True)
     weakest_motives = models.JSONField(_("weakest motives"), default=list, blank=True)
     observations = models.TextField(_("observations"), blank=True)
     assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    CONTENT_FIELDS = (
+        "primary_colour",
+        "secondary_colour",
+        "strongest_motives",
+        "weakest_motives",
+        "observations",
+        "assessed_on",
+    )
 
     class Meta:
         verbose_name = _("personality profile")
@@ -40,18 +53,44 @@ class PersonalityProfile(Versioned):
     def __str__(self) -> str:
         return str(_("Personality profile of %(name)s") % {"name": self.stakeholder})
 
+    def clean(self) -> None:
+        """Two different colours at most; up to three strongest and three weakest motives, none both;
+        an assessment date that is not in the future."""
+        errors: dict[str, str] = {}
+        if self.assessed_on and self.assessed_on > timezone.localdate():
+            errors["assessed_on"] = _("The assessment date cannot lie in the future.")
+        if self.secondary_colour and self.secondary_colour == self.primary_colour:
+            errors["secondary_colour"] = _("Choose a second colour different from the dominant one.")
+        for field in ("strongest_motives", "weakest_motives"):
+            motives = getattr(self, field)
+            if not isinstance(motives, list) or any(m not in Motive.values for m in motives):
+                errors[field] = _("Choose motives from the list of the 16 life motives.")
+            elif len(set(motives)) != len(motives):
+                errors[field] = _("Name each motive once.")
+            elif len(motives) > MAX_MOTIVES:
+                errors[field] = _("Choose at most %(count)d motives.") % {"count": MAX_MOTIVES}
+        if "strongest_motives" not in errors and "weakest_motives" not in errors:
+            both = [m for m in self.strongest_motives if m in self.weakest_motives]
+            if both:
+                errors["weakest_motives"] = _(
+                    "A motive cannot be among the strongest and the weakest at once: %(motives)s."
+                ) % {"motives": ", ".join(str(Motive(m).label) for m in both)}
+        if errors:
+            raise ValidationError(errors)
+
 
 class PersonalityGrant(models.Model):
     """The personality permission of one account-team member, granted by the account owner.
 
-    It only counts while the person is on the account's team; the owner holds it implicitly.
+    It hangs from the team membership, so taking someone off the team takes the permission with
+    it and putting them back does not revive it. The owner holds it implicitly.
     """
 
-    account = models.ForeignKey(
-        KeyAccount, verbose_name=_("key account"), on_delete=models.CASCADE, related_name="+"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("team member"), on_delete=models.CASCADE, related_name="+"
+    membership = models.OneToOneField(
+        TeamMembership,
+        verbose_name=_("team member"),
+        on_delete=models.CASCADE,
+        related_name="personality_grant",
     )
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -65,10 +104,11 @@ class PersonalityGrant(models.Model):
     class Meta:
         verbose_name = _("personality permission")
         verbose_name_plural = _("personality permissions")
-        constraints = [models.UniqueConstraint(fields=["account", "user"], name="unique_personality_grant")]
 
     def __str__(self) -> str:
-        return f"{self.user} @ {self.account_id}"
+        # Only the member's name: the audit trail stores this as the entry's target.
+        user = self.membership.user
+        return user.get_full_name() or user.get_username()
 
 
 class PersonalityView(models.Model):
@@ -92,13 +132,14 @@ class PersonalityView(models.Model):
         related_name="+",
     )
     viewer_name = models.CharField(_("viewer name"), max_length=300)
-    channel = models.CharField(_("where"), max_length=40)
+    channel = models.CharField(_("where"), max_length=40, choices=ViewChannel.choices)
     viewed_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name = _("personality view")
         verbose_name_plural = _("personality views")
-        ordering = ["-viewed_at"]
+        ordering = ["-viewed_at", "-id"]
+        indexes = [models.Index(fields=["account", "-viewed_at"], name="personality_view_account")]
 
     def __str__(self) -> str:
         return f"{self.viewer_name} → {self.stakeholder_id} ({self.channel})"
