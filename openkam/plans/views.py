@@ -627,16 +627,24 @@ def next_cycle(request, account_pk, plan_pk):
 @login_required
 @require_GET
 def my_tasks(request):
+    # The follow-ups of the contact log are tasks too; imported here because the relationships
+    # app builds on plans, not the other way round.
+    from openkam.relationships.selectors import open_follow_ups_for_user
+
     on = today()
     actions = list(open_actions_for_user(request.user))
     for action in actions:
         action.overdue = action.is_overdue(on)
+    follow_ups = list(open_follow_ups_for_user(request.user))
+    for follow_up in follow_ups:
+        follow_up.overdue = follow_up.due_on is not None and follow_up.due_on < on
     return render(
         request,
         "plans/my_tasks.html",
         {
             "actions": actions,
-            "overdue_count": sum(1 for a in actions if a.overdue),
+            "follow_ups": follow_ups,
+            "overdue_count": sum(1 for t in [*actions, *follow_ups] if t.overdue),
             "active_nav": "tasks",
         },
     )

@@ -1,7 +1,16 @@
 """Vocabulary of the contact log, the relationship plan and the touchpoint plan."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+#: The years a touchpoint plan or a plan-versus-actual view may be about.
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+QUARTERS = (1, 2, 3, 4)
+
+#: How the meeting brief asks for personality profiles (``PersonalityView.channel``).
+BRIEF_CHANNEL = "meeting_brief"
 
 
 class ContactKind(models.TextChoices):
@@ -49,5 +58,27 @@ class TouchpointStatus(models.TextChoices):
     DROPPED = "dropped", pgettext_lazy("touchpoint status", "Dropped")
 
 
-# Labels of this app's audit actions on the account timeline.
-AUDIT_ACTIONS: dict = {}
+class PlanStatus(models.TextChoices):
+    """Where a line of the relationship plan stands against the contacts held in a year."""
+
+    ON_TRACK = "on_track", pgettext_lazy("relationship plan", "On track")
+    BEHIND = "behind", pgettext_lazy("relationship plan", "Behind")
+    NO_CONTACT = "no_contact", pgettext_lazy("relationship plan", "No contact yet")
+
+
+# Labels of this app's audit actions on the account timeline (registered in apps.py).
+AUDIT_ACTIONS = {
+    "relationships.contact.create": _("logged a customer contact"),
+    "relationships.contact.update": _("changed a customer contact"),
+    "relationships.contact.delete": _("removed a customer contact"),
+    "relationships.counterparts.update": _("assigned counterparts for a meeting"),
+    "relationships.follow_up.create": _("added a follow-up action"),
+    "relationships.follow_up.update": _("changed a follow-up action"),
+    "relationships.follow_up.delete": _("removed a follow-up action"),
+    "relationships.link.create": _("added a relationship plan entry"),
+    "relationships.link.update": _("changed a relationship plan entry"),
+    "relationships.link.delete": _("removed a relationship plan entry"),
+    "relationships.touchpoint.create": _("added a touchpoint"),
+    "relationships.touchpoint.update": _("changed a touchpoint"),
+    "relationships.touchpoint.delete": _("removed a touchpoint"),
+}

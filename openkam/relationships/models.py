@@ -2,12 +2,21 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from openkam.accounts.models import KeyAccount
 from openkam.core.locking import Versioned
 from openkam.stakeholders.models import Stakeholder
 
-from .choices import Cadence, ContactKind, ContactStatus, TouchpointKind, TouchpointStatus
+from .choices import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    Cadence,
+    ContactKind,
+    ContactStatus,
+    TouchpointKind,
+    TouchpointStatus,
+)
 
 
 class Contact(Versioned):
@@ -27,7 +36,7 @@ class Contact(Versioned):
         _("status"), max_length=20, choices=ContactStatus.choices, default=ContactStatus.HELD
     )
     date = models.DateField(_("date"))
-    time = models.TimeField(_("time"), null=True, blank=True)
+    time = models.TimeField(pgettext_lazy("time of day", "time"), null=True, blank=True)
     title = models.CharField(_("title"), max_length=200)
     location = models.CharField(_("location"), max_length=200, blank=True)
     topics = models.TextField(_("topics"), blank=True)
@@ -46,6 +55,8 @@ class Contact(Versioned):
         verbose_name=_("recorded by"),
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
+        editable=False,
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -56,6 +67,14 @@ class Contact(Versioned):
         verbose_name_plural = _("contacts")
         ordering = ["-date", "-time", "-pk"]
         indexes = [models.Index(fields=["account", "-date"], name="contact_account_date")]
+
+    @property
+    def is_planned(self) -> bool:
+        return self.status == ContactStatus.PLANNED
+
+    @property
+    def is_held(self) -> bool:
+        return self.status == ContactStatus.HELD
 
     def __str__(self) -> str:
         return self.title
@@ -103,11 +122,14 @@ class FollowUp(Versioned):
     )
     due_on = models.DateField(_("due"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("follow-up action")
         verbose_name_plural = _("follow-up actions")
         ordering = ["done", "due_on", "pk"]
+        indexes = [models.Index(fields=["owner", "done", "due_on"], name="followup_owner_open_idx")]
 
     def __str__(self) -> str:
         return self.description
@@ -161,7 +183,7 @@ class Touchpoint(Versioned):
         Stakeholder, verbose_name=_("stakeholder"), on_delete=models.CASCADE, related_name="touchpoints"
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+        _("year"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
     )
     quarter = models.PositiveSmallIntegerField(
         _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
@@ -189,3 +211,13 @@ class Touchpoint(Versioned):
 
     def __str__(self) -> str:
         return f"{self.year} Q{self.quarter}: {self.get_kind_display()}"
+
+
+#: Free text people type about customer contacts, per model: where a person's name may appear.
+#: ``openkam.privacy`` replaces an erased person's name in these fields.
+FREE_TEXT_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    Contact: ("title", "location", "topics", "outcomes"),
+    FollowUp: ("description",),
+    RelationshipLink: ("occasion", "aim"),
+    Touchpoint: ("description",),
+}

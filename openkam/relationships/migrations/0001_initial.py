@@ -33,7 +33,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='accounts.keyaccount', verbose_name='key account')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
                 ('participants', models.ManyToManyField(blank=True, related_name='customer_contacts', to=settings.AUTH_USER_MODEL, verbose_name='our participants')),
                 ('stakeholders', models.ManyToManyField(blank=True, related_name='contacts', to='stakeholders.stakeholder', verbose_name='customer participants')),
             ],
@@ -64,6 +64,8 @@ class Migration(migrations.Migration):
                 ('description', models.CharField(max_length=300, verbose_name='follow-up action')),
                 ('due_on', models.DateField(blank=True, null=True, verbose_name='due')),
                 ('done', models.BooleanField(default=False, verbose_name='done')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='relationships.contact', verbose_name='contact')),
                 ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contact_follow_ups', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
             ],
@@ -123,6 +125,10 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='counterpart',
             constraint=models.UniqueConstraint(fields=('contact', 'stakeholder'), name='unique_counterpart'),
+        ),
+        migrations.AddIndex(
+            model_name='followup',
+            index=models.Index(fields=['owner', 'done', 'due_on'], name='followup_owner_open_idx'),
         ),
         migrations.AddConstraint(
             model_name='relationshiplink',
