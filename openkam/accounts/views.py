@@ -67,7 +67,9 @@ def account_export(request):
 @login_required
 @require_GET
 def account_detail(request, pk):
-    # The plans app builds on accounts: imported here, not at module level, to keep that direction.
+    # The plans and coverage apps build on accounts: imported here, not at module level, to keep
+    # that direction.
+    from openkam.coverage.selectors import coverage_alerts
     from openkam.plans.selectors import overdue_actions_for_account
 
     detail = account_detail_for_user(request.user, pk)
@@ -80,6 +82,7 @@ def account_detail(request, pk):
             "account": account,
             "account_section": "overview",
             "overdue_actions": list(overdue_actions_for_account(account)[:20]),
+            "coverage_alerts": coverage_alerts(account),
             "can_change": can_change_account(request.user, account),
             "can_manage_team": can_manage_team(request.user, account),
             "can_edit_stakeholders": can_edit_stakeholders(request.user, account),

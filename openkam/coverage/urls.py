@@ -1,4 +1,8 @@
-from . import views  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "coverage"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+]

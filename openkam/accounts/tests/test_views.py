@@ -55,8 +55,10 @@ def test_the_account_page_needs_the_same_queries_for_1_and_40_stakeholders(clien
     for _ in range(5):
         TeamMembershipFactory(account=world.account)
     many = _queries(client, url)
-    # session, user, account, team, stakeholders, revenues, timeline, overdue plan actions
-    assert few == many == 8
+    # session, user, account, team, stakeholders, revenues, personality switch (whether the
+    # timeline may show personality entries), timeline, overdue plan actions, and the coverage
+    # alerts' five (settings, stakeholders, held contacts, relationship plan, team)
+    assert few == many == 14
 
 
 @pytest.mark.django_db
