@@ -22,11 +22,15 @@ from openkam.competition.demo import seed_competition
 from openkam.designations.demo import seed_designations
 from openkam.growth.demo import seed_growth
 from openkam.imports.services import ledger_register
+from openkam.personality.demo import seed_personality
 from openkam.plans.demo import seed_plans
 from openkam.portfolio.demo import seed_selection
+from openkam.privacy.demo import seed_privacy
 from openkam.profiles.demo import seed_profiles
+from openkam.relationships.demo import seed_relationships
 from openkam.sales.models import Customer
 from openkam.sales.services import customer_revenues_replace, customers_load
+from openkam.stakeholders.demo import seed_stakeholders
 from openkam.users.choices import Role
 
 from .catalog import COUNTRIES, DEMO_PASSWORD, DEMO_USERS, INDUSTRIES
@@ -259,6 +263,13 @@ def generate_company(
         seed_business(users=users)
         seed_plans(users=users)
         seed_growth(users=users)
+        # The buying centers in depth (levels, reports-to, roles, attitudes, our relationship
+        # owners) of every key account, the designated ones included; personality profiles, two
+        # years of contacts with relationship and touchpoint plans, the data-protection records.
+        summary.stakeholders += seed_stakeholders(users=users).added
+        seed_personality(users=users)
+        seed_relationships(users=users)
+        seed_privacy(users=users)
         clock.step(
             "programme",
             started,
