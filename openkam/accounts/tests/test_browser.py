@@ -39,7 +39,7 @@ def test_a_kam_finds_an_account_and_adds_a_stakeholder(page, world):
     # Saving leads to the buying center; the account page shows the change on its timeline.
     expect(page.locator("#stakeholder-table")).to_contain_text("Jana Jung")
     page.goto(f"/accounts/{world.account.pk}/")
-    expect(page.locator(".timeline")).to_contain_text("added a stakeholder")
+    expect(page.locator("#account-timeline")).to_contain_text("added a stakeholder")
     entry = AuditEntry.objects.get(action="stakeholder.create", target_repr="Jana Jung")
     assert entry.changes["email"] == "•••"
 
