@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "openkam.relationships",
     "openkam.coverage",
     "openkam.privacy",
+    "openkam.teams",
+    "openkam.raci",
+    "openkam.opportunities",
     "openkam.demo",
 ]
 

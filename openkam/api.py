@@ -144,15 +144,20 @@ def _register_routers() -> None:
     from openkam.designations.api import router as designations_router
     from openkam.growth.api import router as growth_router
     from openkam.imports.api import router as imports_router
+    from openkam.opportunities.api import router as opportunities_router
+    from openkam.opportunities.pipeline_api import router as pipeline_router
     from openkam.personality.api import router as personality_router
     from openkam.plans.api import router as plans_router
     from openkam.portfolio.api import router as portfolio_router
     from openkam.privacy.api import router as privacy_router
     from openkam.profiles.api import router as profiles_router
+    from openkam.raci.api import router as raci_router
+    from openkam.raci.api_me import me_router as raci_me_router
     from openkam.relationships.api import router as relationships_router
     from openkam.sales.api import router as sales_router
     from openkam.stakeholders.api import router as stakeholders_router
     from openkam.stakeholders.api import settings_router as buying_center_settings_router
+    from openkam.teams.api import router as teams_router
     from openkam.users.api import router as users_router
 
     api.add_router("/accounts", accounts_router)
@@ -174,6 +179,11 @@ def _register_routers() -> None:
     api.add_router("/accounts", coverage_router)
     api.add_router("/accounts", privacy_router)
     api.add_router("/buying-center-settings", buying_center_settings_router)
+    api.add_router("/accounts", teams_router)
+    api.add_router("/accounts", raci_router)
+    api.add_router("/me", raci_me_router)
+    api.add_router("/accounts", opportunities_router)
+    api.add_router("/pipeline", pipeline_router)
 
 
 _register_routers()

@@ -158,3 +158,19 @@ def account_detail_for_user(user, pk) -> AccountDetail:
         revenues=customer_revenue_history(account.customer),
         timeline=list(timeline_for_viewer(user, account)),
     )
+
+
+def team_users(account: KeyAccount) -> QuerySet[User]:
+    """The account's key account manager and every team member (core and extended)."""
+    return (
+        User.objects.filter(Q(pk=account.owner_id) | Q(team_memberships__account=account))
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+def is_on_team(account: KeyAccount, user) -> bool:
+    """Whether ``user`` is the account's KAM or on its team (core or extended)."""
+    if user.pk == account.owner_id:
+        return True
+    return TeamMembership.objects.filter(account=account, user_id=user.pk).exists()

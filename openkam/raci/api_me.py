@@ -1,0 +1,3 @@
+from ninja import Router
+
+me_router = Router(tags=["RACI matrix"])

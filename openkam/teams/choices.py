@@ -1,0 +1,59 @@
+"""Vocabulary of the account team: the six account-management roles, member goals and the team's
+information exchange (meeting cadence, meetings, decisions and actions)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class AccountRole(models.TextChoices):
+    """The roles every account team has to cover; rarely does one person fill them all."""
+
+    RELATIONSHIP_LEADER = "relationship_leader", _("Relationship leader")
+    TECHNICAL_EXPERT = "technical_expert", _("Technical expert")
+    COLLABORATOR = "collaborator", _("Collaborator")
+    PROJECT_MANAGER = "project_manager", _("Project manager")
+    INNOVATOR = "innovator", _("Innovator")
+    RESULTS_DRIVER = "results_driver", _("Results driver")
+
+
+class GoalStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("member goal status", "Open")
+    ON_TRACK = "on_track", pgettext_lazy("member goal status", "On track")
+    AT_RISK = "at_risk", pgettext_lazy("member goal status", "At risk")
+    ACHIEVED = "achieved", pgettext_lazy("member goal status", "Achieved")
+    MISSED = "missed", pgettext_lazy("member goal status", "Missed")
+
+
+class MeetingCadence(models.TextChoices):
+    """How often the account team meets to exchange information."""
+
+    MONTHLY = "monthly", pgettext_lazy("team cadence", "Monthly")
+    QUARTERLY = "quarterly", pgettext_lazy("team cadence", "Quarterly")
+    HALF_YEARLY = "half_yearly", pgettext_lazy("team cadence", "Half-yearly")
+
+
+CADENCE_MONTHS = {MeetingCadence.MONTHLY: 1, MeetingCadence.QUARTERLY: 3, MeetingCadence.HALF_YEARLY: 6}
+
+
+class MeetingFormat(models.TextChoices):
+    IN_PERSON = "in_person", pgettext_lazy("team meeting format", "In-person team meeting")
+    CALL = "call", pgettext_lazy("team meeting format", "Call")
+    VIDEO = "video", pgettext_lazy("team meeting format", "Video conference")
+    PLAN_WORKSHOP = "plan_workshop", pgettext_lazy("team meeting format", "Account-plan workshop")
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", pgettext_lazy("team meeting status", "Planned")
+    HELD = "held", pgettext_lazy("team meeting status", "Held")
+    CANCELLED = "cancelled", pgettext_lazy("team meeting status", "Cancelled")
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", pgettext_lazy("team meeting action status", "Open")
+    DONE = "done", pgettext_lazy("team meeting action status", "Done")
+    DROPPED = "dropped", pgettext_lazy("team meeting action status", "Dropped")
+
+
+# Labels of this app's audit actions on the account timeline (the helper completes the list).
+AUDIT_ACTIONS: dict = {}
