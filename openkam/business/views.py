@@ -23,6 +23,7 @@ from openkam.core.forms import submit_to_service
 
 from . import exports, services
 from .charts import years_chart
+from .choices import CellStatus
 from .forms import CellForm, ExportForm, UnitEditForm, UnitForm
 from .models import CustomerUnit
 from .selectors import account_business, competitor_suggestions, group_data, whitespace_matrix
@@ -115,10 +116,25 @@ def cell_edit(request, account_pk):
         "competitors": competitor_suggestions(account),
         "competitors_list": COMPETITORS_LIST,
         "matrix_id": MATRIX_ID,
-    }
+    } | _cell_opportunities(request, account, cell.mark)
     if request.htmx:
         return render(request, "business/_cell_form.html", context)
     return render(request, "business/cell.html", context)
+
+
+def _cell_opportunities(request, account, mark) -> dict:
+    """The opportunities linked to a marked cell, and whether the user may start one from it."""
+    # The opportunities app builds on this one: imported here to keep that direction.
+    from openkam.opportunities.permissions import can_edit_opportunities
+    from openkam.opportunities.selectors import opportunities_for_cell
+
+    if mark is None:
+        return {"cell_opportunities": [], "can_create_opportunity": False}
+    return {
+        "cell_opportunities": opportunities_for_cell(mark),
+        "can_create_opportunity": mark.status == CellStatus.OPPORTUNITY
+        and can_edit_opportunities(request.user, account),
+    }
 
 
 @login_required

@@ -1,11 +1,11 @@
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class OpportunitiesConfig(AppConfig):
     name = "openkam.opportunities"
     label = "opportunities"
-    verbose_name = _("Opportunities")
+    verbose_name = pgettext_lazy("sales opportunity", "Opportunities")
 
     def ready(self) -> None:
         from openkam.core.templatetags.openkam import register_action_labels

@@ -72,6 +72,9 @@ QUALIFICATION: dict[str, tuple[tuple[str, object], ...]] = {
 QUALIFICATION_ITEMS: dict[str, str] = {
     key: stage for stage, items in QUALIFICATION.items() for key, _label in items
 }
+QUALIFICATION_LABELS: dict[str, object] = {
+    key: label for items in QUALIFICATION.values() for key, label in items
+}
 
 
 class CompetitivePosition(models.TextChoices):
@@ -103,5 +106,15 @@ class CloseReason(models.TextChoices):
     OTHER = "other", pgettext_lazy("close reason", "Other")
 
 
-# Labels of this app's audit actions on the account timeline (the helpers complete the list).
-AUDIT_ACTIONS: dict = {}
+# Labels of this app's audit actions on the account timeline.
+AUDIT_ACTIONS: dict = {
+    "opportunities.opportunity.create": _("added an opportunity"),
+    "opportunities.opportunity.update": _("changed an opportunity"),
+    "opportunities.opportunity.move": _("moved an opportunity"),
+    "opportunities.opportunity.delete": _("removed an opportunity"),
+    "opportunities.check.tick": _("ticked a qualification item"),
+    "opportunities.check.untick": _("unticked a qualification item"),
+    "opportunities.participant.add": _("added a person to the buying center of an opportunity"),
+    "opportunities.participant.update": _("changed a role in the buying center of an opportunity"),
+    "opportunities.participant.remove": _("removed a person from the buying center of an opportunity"),
+}

@@ -8,7 +8,14 @@ from openkam.core.locking import Versioned
 from openkam.stakeholders.choices import BuyingRole
 from openkam.stakeholders.models import validate_buying_roles
 
-from .choices import QUALIFICATION_ITEMS, CloseReason, CompetitivePosition, SellingApproach, Stage
+from .choices import (
+    QUALIFICATION_ITEMS,
+    QUALIFICATION_LABELS,
+    CloseReason,
+    CompetitivePosition,
+    SellingApproach,
+    Stage,
+)
 
 MAX_VALUE = 10**12
 
@@ -175,7 +182,12 @@ class QualificationCheck(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.opportunity}: {self.item}"
+        return f"{self.opportunity}: {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The item's text in the active language."""
+        return str(QUALIFICATION_LABELS.get(self.item, self.item))
 
 
 class StageChange(models.Model):

@@ -10,7 +10,8 @@ remain countable — but the row no longer names a person: the name becomes a ne
 unit, notes, and whatever text column the stakeholders app adds) is cleared. The personality
 profile and its view log, the person's relationship-plan lines, touchpoints and retention flag
 are deleted; information records keep date and channel (evidence that the duty was met) but lose
-their note. Contacts stay, with the person still a participant.
+their note, as do the person's entries in the buying centers of opportunities (the roles stay).
+Contacts stay, with the person still a participant.
 
 **Erase** deletes the stakeholder row and with it everything that points to it (participations
 in contacts, counterparts, relationship-plan lines, touchpoints, profile, view log, information
@@ -40,6 +41,7 @@ from django.utils.translation import gettext as _
 from openkam.core.locking import save_versioned
 from openkam.core.models import AuditEntry
 from openkam.core.services import MASK, audit_record
+from openkam.opportunities.models import DecisionParticipant
 from openkam.personality.models import PersonalityProfile, PersonalityView
 from openkam.relationships.models import Contact, Counterpart, RelationshipLink, Touchpoint
 from openkam.stakeholders.models import Stakeholder
@@ -339,6 +341,8 @@ def stakeholder_anonymise(*, actor, stakeholder: Stakeholder) -> ErasureReport:
     Touchpoint.objects.filter(stakeholder=person).delete()
     RetentionFlag.objects.filter(stakeholder=person).delete()
     InformationRecord.objects.filter(stakeholder=person).update(note="")
+    # The roles in opportunities' buying decisions stay countable; our notes about the person go.
+    DecisionParticipant.objects.filter(stakeholder=person).update(note="")
 
     cleared = [name for name in cleared_fields() if getattr(person, name)]
     person.first_name, person.last_name = "", label
