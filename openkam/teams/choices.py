@@ -55,5 +55,31 @@ class ActionStatus(models.TextChoices):
     DROPPED = "dropped", pgettext_lazy("team meeting action status", "Dropped")
 
 
-# Labels of this app's audit actions on the account timeline (the helper completes the list).
-AUDIT_ACTIONS: dict = {}
+#: The years goals and meetings may be about.
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
+
+#: The largest total of a member's bonus weights on one account in one year (per cent).
+MAX_BONUS_WEIGHT_TOTAL = 100
+
+
+# Labels of this app's audit actions on the account timeline (registered in apps.py).
+AUDIT_ACTIONS = {
+    "teams.role.assign": _("assigned an account-management role"),
+    "teams.role.unassign": _("took back an account-management role"),
+    "teams.goal.create": _("added a member goal"),
+    "teams.goal.update": _("changed a member goal"),
+    "teams.goal.delete": _("removed a member goal"),
+    # Kept off the account timeline (no account id): only the goal's member, the KAM and
+    # management may see bonus fields, and the timeline is open to the whole team.
+    "teams.goal.bonus": _("changed the bonus terms of a member goal"),
+    "teams.cadence.update": _("changed the team meeting cadence"),
+    "teams.meeting.create": _("added a team meeting"),
+    "teams.meeting.update": _("changed a team meeting"),
+    "teams.meeting.delete": _("removed a team meeting"),
+    "teams.decision.create": _("recorded a team decision"),
+    "teams.decision.delete": _("removed a team decision"),
+    "teams.action.create": _("added a team meeting action"),
+    "teams.action.update": _("changed a team meeting action"),
+    "teams.action.delete": _("removed a team meeting action"),
+}

@@ -61,7 +61,7 @@ class MemberGoal(Versioned):
     measure = models.CharField(
         _("measure"), max_length=200, blank=True, help_text=_("How reaching the goal is measured.")
     )
-    target = models.CharField(_("target"), max_length=100, blank=True)
+    target = models.CharField(pgettext_lazy("member goal", "target value"), max_length=100, blank=True)
     bonus_relevant = models.BooleanField(_("counts for the bonus"), default=False)
     bonus_weight = models.PositiveSmallIntegerField(
         _("bonus weight (%)"), null=True, blank=True, validators=[MaxValueValidator(100)]
