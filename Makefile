@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test gate bench lock clean-var
+.PHONY: run test test-sqlite test-postgres gate bench lock clean-var
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "OpenKAM needs Python 3.12 or newer (found " + sys.version.split()[0] + ")")'
@@ -25,9 +25,23 @@ run: $(VENV)/.runtime
 	OPENKAM_DEBUG=1 $(PY) manage.py compilemessages_if_needed
 	OPENKAM_DEBUG=1 $(PY) manage.py serve
 
-## test: the whole suite — quality gate, tests on SQLite, on PostgreSQL, and in Chromium
+## test: the whole suite — quality gate, tests on SQLite and in Chromium, and on PostgreSQL
+# The two databases run side by side (each run has its own temporary folder and server); the
+# PostgreSQL run's output follows the SQLite run's. `make test-sqlite` / `make test-postgres` run one.
 test: $(VENV)/.dev gate
+	@mkdir -p var; \
+	  OPENKAM_TEST_DB=postgres $(PY) -m pytest -m "not browser" -p no:cacheprovider >var/test-postgres.log 2>&1 & \
+	  pg=$$!; \
+	  $(PY) -m pytest; sqlite=$$?; \
+	  wait $$pg; postgres=$$?; \
+	  echo; echo "===== the same suite on PostgreSQL (var/test-postgres.log) ====="; cat var/test-postgres.log; \
+	  echo "SQLite run: exit $$sqlite, PostgreSQL run: exit $$postgres"; \
+	  test $$sqlite -eq 0 -a $$postgres -eq 0
+
+test-sqlite: $(VENV)/.dev
 	$(PY) -m pytest
+
+test-postgres: $(VENV)/.dev
 	OPENKAM_TEST_DB=postgres $(PY) -m pytest -m "not browser"
 
 ## gate: lint, format, Django checks, migrations and compiled messages
