@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -67,10 +68,13 @@ def account_export(request):
 @login_required
 @require_GET
 def account_detail(request, pk):
-    # The plans and coverage apps build on accounts: imported here, not at module level, to keep
-    # that direction.
+    # The plans, coverage, team, RACI and opportunity apps build on accounts: imported here, not
+    # at module level, to keep that direction.
     from openkam.coverage.selectors import coverage_alerts
+    from openkam.opportunities.pipeline import pipeline_totals
     from openkam.plans.selectors import overdue_actions_for_account
+    from openkam.raci.selectors import raci_problems
+    from openkam.teams.selectors import role_coverage
 
     detail = account_detail_for_user(request.user, pk)
     account = detail.account
@@ -83,6 +87,12 @@ def account_detail(request, pk):
             "account_section": "overview",
             "overdue_actions": list(overdue_actions_for_account(account)[:20]),
             "coverage_alerts": coverage_alerts(account),
+            "uncovered_roles": role_coverage(account).uncovered,
+            "raci_problem_count": len(raci_problems(account)),
+            # Open figures as of today, won this calendar year.
+            "pipeline": pipeline_totals(
+                account.opportunities.all(), closed_from=timezone.localdate().replace(month=1, day=1)
+            ),
             "can_change": can_change_account(request.user, account),
             "can_manage_team": can_manage_team(request.user, account),
             "can_edit_stakeholders": can_edit_stakeholders(request.user, account),

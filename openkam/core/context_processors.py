@@ -12,7 +12,9 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = []
-    if user.role != Role.ADMIN or user.team_memberships.exists():
+    # Administrators see account pages only for the accounts whose team they are on.
+    works_on_accounts = user.role != Role.ADMIN or user.team_memberships.exists()
+    if works_on_accounts:
         items.append(
             {
                 "key": "accounts",
@@ -24,6 +26,15 @@ def navigation(request):
     items.append(
         {"key": "tasks", "label": _("My tasks"), "url": reverse("tasks:mine"), "block": _("Accounts")}
     )
+    if works_on_accounts:
+        items.append(
+            {
+                "key": "pipeline",
+                "label": _("Pipeline"),
+                "url": reverse("pipeline:board"),
+                "block": _("Accounts"),
+            }
+        )
     items.append(
         {
             "key": "customers",

@@ -22,15 +22,18 @@ from openkam.competition.demo import seed_competition
 from openkam.designations.demo import seed_designations
 from openkam.growth.demo import seed_growth
 from openkam.imports.services import ledger_register
+from openkam.opportunities.demo import seed_opportunities
 from openkam.personality.demo import seed_personality
 from openkam.plans.demo import seed_plans
 from openkam.portfolio.demo import seed_selection
 from openkam.privacy.demo import seed_privacy
 from openkam.profiles.demo import seed_profiles
+from openkam.raci.demo import seed_raci
 from openkam.relationships.demo import seed_relationships
 from openkam.sales.models import Customer
 from openkam.sales.services import customer_revenues_replace, customers_load
 from openkam.stakeholders.demo import seed_stakeholders
+from openkam.teams.demo import seed_teams
 from openkam.users.choices import Role
 
 from .catalog import COUNTRIES, DEMO_PASSWORD, DEMO_USERS, INDUSTRIES
@@ -270,6 +273,11 @@ def generate_company(
         seed_personality(users=users)
         seed_relationships(users=users)
         seed_privacy(users=users)
+        # The selling center at work: account-management roles, member goals and team meetings,
+        # the RACI matrices, and the pipeline (from whitespace cells, for plan goals).
+        seed_teams(users=users)
+        seed_raci(users=users)
+        seed_opportunities(users=users)
         clock.step(
             "programme",
             started,

@@ -627,9 +627,12 @@ def next_cycle(request, account_pk, plan_pk):
 @login_required
 @require_GET
 def my_tasks(request):
-    # The follow-ups of the contact log are tasks too; imported here because the relationships
-    # app builds on plans, not the other way round.
+    # The follow-ups of the contact log, the actions of team meetings and the RACI duties are
+    # tasks too; imported here because those apps build on plans, not the other way round.
+    from openkam.opportunities.selectors import open_next_steps_for_user
+    from openkam.raci.selectors import raci_duties_for_user
     from openkam.relationships.selectors import open_follow_ups_for_user
+    from openkam.teams.selectors import open_meeting_actions_for_user
 
     on = today()
     actions = list(open_actions_for_user(request.user))
@@ -638,13 +641,20 @@ def my_tasks(request):
     follow_ups = list(open_follow_ups_for_user(request.user))
     for follow_up in follow_ups:
         follow_up.overdue = follow_up.due_on is not None and follow_up.due_on < on
+    meeting_actions = list(open_meeting_actions_for_user(request.user, on=on))
+    opportunity_steps = list(open_next_steps_for_user(request.user))
     return render(
         request,
         "plans/my_tasks.html",
         {
             "actions": actions,
             "follow_ups": follow_ups,
-            "overdue_count": sum(1 for t in [*actions, *follow_ups] if t.overdue),
+            "meeting_actions": meeting_actions,
+            "opportunity_steps": opportunity_steps,
+            "raci_duties": raci_duties_for_user(request.user),
+            "overdue_count": sum(
+                1 for t in [*actions, *follow_ups, *meeting_actions, *opportunity_steps] if t.overdue
+            ),
             "active_nav": "tasks",
         },
     )

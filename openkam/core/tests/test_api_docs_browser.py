@@ -22,9 +22,16 @@ def test_swagger_ui_renders_offline_without_csp_violations(page, world):
     assert all(url.startswith(base) or url.startswith("data:") for url in requested), requested
 
 
+def _open_docs(page):
+    # Swagger UI renders every operation of a large OpenAPI document in the browser; on a busy
+    # machine that takes longer than Playwright's default wait, which is not what is tested here.
+    page.set_default_timeout(30_000)
+    page.goto("/api/v1/docs")
+
+
 def test_try_it_out_calls_the_api_with_the_session(page, world):
     login(page, "kam", PASSWORD)
-    page.goto("/api/v1/docs")
+    _open_docs(page)
 
     page.click("#operations-me-me_get .opblock-summary")
     page.click("#operations-me-me_get button.try-out__btn")
@@ -37,7 +44,7 @@ def test_try_it_out_calls_the_api_with_the_session(page, world):
 
 def test_try_it_out_sends_the_csrf_token_for_session_writes(page, world):
     login(page, "kam", PASSWORD)
-    page.goto("/api/v1/docs")
+    _open_docs(page)
 
     page.click("#operations-me-me_update .opblock-summary")
     page.click("#operations-me-me_update button.try-out__btn")
