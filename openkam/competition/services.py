@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -25,8 +24,8 @@ from django.utils.translation import gettext as _
 
 from openkam.accounts.models import KeyAccount
 from openkam.accounts.permissions import can_work_on_account
-from openkam.core.locking import check_version, save_versioned
-from openkam.core.services import apply_changes, audit_record
+from openkam.core.editing import created_values, refuse_unknown, stripped, update_versioned
+from openkam.core.services import audit_record
 from openkam.core.templatetags.openkam import money
 from openkam.sales.models import CustomerRevenue
 from openkam.sales.selectors import latest_fiscal_year
@@ -61,39 +60,6 @@ def _check(actor, account: KeyAccount) -> None:
     # actor=None is the system (demo generator); people need edit rights on the account.
     if actor is not None and not can_work_on_account(actor, account):
         raise PermissionDenied
-
-
-def _stripped(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
-
-
-def _refuse_unknown(values: Mapping[str, Any], known: tuple[str, ...], what: str) -> None:
-    unknown = set(values) - set(known)
-    if unknown:
-        raise TypeError(f"Unknown {what} fields: {sorted(unknown)}")
-
-
-def _created(obj, fields: tuple[str, ...]) -> dict[str, Any]:
-    """What a new object holds, for its audit entry (empty fields left out)."""
-    return {f: getattr(obj, f) for f in fields if getattr(obj, f) not in (None, "")}
-
-
-def _update(obj, *, version: int | None, values: dict[str, Any], validate) -> dict[str, tuple[Any, Any]]:
-    """Apply ``values`` to ``obj`` edited from ``version``; validate and save if anything changed.
-
-    Submitting what is stored already is no conflict, however old the version: nothing would
-    be overwritten. ``validate`` runs the business rules after the field checks. Returns the
-    diff (empty: nothing saved).
-    """
-    if all(getattr(obj, field) == value for field, value in values.items()):
-        return {}
-    check_version(obj, version, values)
-    diff = apply_changes(obj, values)
-    # The services name constraint violations on their field themselves (``validate``).
-    obj.full_clean(validate_constraints=False)
-    validate()
-    save_versioned(obj, expected_version=version, update_fields=list(diff))
-    return diff
 
 
 # Shares of wallet -------------------------------------------------------------------------------
@@ -207,7 +173,7 @@ def requirement_create(
         action="competition.requirement.create",
         target=obj,
         account_id=account.pk,
-        changes=_created(obj, REQUIREMENT_FIELDS),
+        changes=created_values(obj, REQUIREMENT_FIELDS),
     )
     return obj
 
@@ -219,15 +185,15 @@ def requirement_update(
     """Change a requirement (fields of ``REQUIREMENT_FIELDS``) edited from ``version``."""
     account = requirement.account
     _check(actor, account)
-    _refuse_unknown(values, REQUIREMENT_FIELDS, "requirement")
+    refuse_unknown(values, REQUIREMENT_FIELDS, "requirement")
     # Lock only the requirement's row: PostgreSQL cannot lock the nullable side of the join.
     obj = (
         Requirement.objects.select_for_update(of=("self",))
         .select_related("competitor")
         .get(pk=requirement.pk)
     )
-    values = _stripped(values)
-    diff = _update(
+    values = stripped(values)
+    diff = update_versioned(
         obj,
         version=version,
         values=values,
@@ -315,7 +281,7 @@ def competitor_create(
         action="competition.competitor.create",
         target=obj,
         account_id=account.pk,
-        changes=_created(obj, COMPETITOR_FIELDS),
+        changes=created_values(obj, COMPETITOR_FIELDS),
     )
     return obj
 
@@ -328,9 +294,9 @@ def competitor_update(*, actor, competitor: Competitor, version: int | None = No
     """
     account = competitor.account
     _check(actor, account)
-    _refuse_unknown(values, COMPETITOR_FIELDS, "competitor")
+    refuse_unknown(values, COMPETITOR_FIELDS, "competitor")
     obj = Competitor.objects.select_for_update().get(pk=competitor.pk)
-    values = _stripped(values)
+    values = stripped(values)
     old_share = obj.share_of_wallet
 
     def validate():
@@ -353,7 +319,7 @@ def competitor_update(*, actor, competitor: Competitor, version: int | None = No
                 shares_after=[*others, obj.share_of_wallet],
             )
 
-    diff = _update(obj, version=version, values=values, validate=validate)
+    diff = update_versioned(obj, version=version, values=values, validate=validate)
     if diff:
         audit_record(
             actor=actor,
@@ -448,7 +414,7 @@ def wallet_create(
         action="competition.wallet.create",
         target=obj,
         account_id=account.pk,
-        changes=_created(obj, WALLET_FIELDS),
+        changes=created_values(obj, WALLET_FIELDS),
     )
     return obj
 
@@ -459,13 +425,13 @@ def wallet_update(*, actor, wallet: WalletEstimate, version: int | None = None, 
     checks as ``wallet_create``."""
     account = wallet.account
     _check(actor, account)
-    _refuse_unknown(values, WALLET_FIELDS, "wallet")
+    refuse_unknown(values, WALLET_FIELDS, "wallet")
     obj = WalletEstimate.objects.select_for_update().get(pk=wallet.pk)
     before = _wallets_by_year(account)
-    diff = _update(
+    diff = update_versioned(
         obj,
         version=version,
-        values=_stripped(values),
+        values=stripped(values),
         validate=lambda: _check_wallet(account, obj, wallets_before=before),
     )
     if diff:

@@ -102,3 +102,32 @@ def submit_to_service(request, form, service, *, success: str, **arguments) -> b
         return False
     messages.success(request, success)
     return True
+
+
+def date_field(label, *, required: bool = True, help_text="") -> forms.DateField:
+    """A date typed in the browser's date picker (ISO on the wire, shown in the user's locale)."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d"],
+        help_text=help_text,
+    )
+
+
+def person_label(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A colleague chosen by full name."""
+
+    def label_from_instance(self, obj) -> str:
+        return person_label(obj)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    """Colleagues chosen by full name."""
+
+    def label_from_instance(self, obj) -> str:
+        return person_label(obj)

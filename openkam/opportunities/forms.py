@@ -9,7 +9,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openkam.core.forms import StrictForm, VersionedFormMixin
+from openkam.core.forms import StrictForm, VersionedFormMixin, date_field
 from openkam.stakeholders.choices import BuyingRole
 
 from .choices import CLOSED_STAGES, OPEN_STAGES, CloseReason, CompetitivePosition, SellingApproach, Stage
@@ -22,16 +22,6 @@ def _text(label, *, required: bool = False, help_text="", rows: int = 3, max_len
         required=required,
         max_length=max_length,
         widget=forms.Textarea(attrs={"rows": rows}),
-        help_text=help_text,
-    )
-
-
-def _date(label, *, required: bool = True, help_text="") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"],
         help_text=help_text,
     )
 
@@ -76,7 +66,7 @@ class OpportunityForm(StrictForm):
         initial=Stage.IDENTIFIED,
     )
     probability = _probability(required=False, help_text=_("Leave empty for the stage's usual probability."))
-    expected_close = _date(_("Expected close"))
+    expected_close = date_field(_("Expected close"))
     owner = _UserChoice(label=_("Owner"), queryset=None, empty_label=None)
     product_group = forms.CharField(label=_("Product group"), max_length=200, required=False)
     competitive_position = forms.ChoiceField(
@@ -97,7 +87,7 @@ class OpportunityForm(StrictForm):
         help_text=_("How we intend to win: our angle, the people to win over, the offer."),
     )
     next_steps = _text(_("Next steps"))
-    next_step_due = _date(_("Next step due"), required=False)
+    next_step_due = date_field(_("Next step due"), required=False)
     plan_goal = _GoalChoice(
         label=_("Plan goal served"), queryset=None, required=False, empty_label=_("– no goal –")
     )
@@ -123,7 +113,7 @@ class OpportunityEditForm(VersionedFormMixin, OpportunityForm):
 
     close_reason = forms.ChoiceField(label=_("Reason"), choices=CloseReason.choices, required=False)
     close_note = _text(_("What made the difference"), required=False)
-    closed_on = _date(_("Closed on"), required=False)
+    closed_on = date_field(_("Closed on"), required=False)
 
     def __init__(self, *args, closed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -151,7 +141,7 @@ class MoveForm(VersionedFormMixin, StrictForm):
         label=_("Reason"), choices=[("", "–"), *CloseReason.choices], required=False
     )
     close_note = _text(_("What made the difference"), rows=2)
-    closed_on = _date(_("Closed on"), required=False, help_text=_("Empty: today."))
+    closed_on = date_field(_("Closed on"), required=False, help_text=_("Empty: today."))
 
     def clean(self):
         cleaned = super().clean()

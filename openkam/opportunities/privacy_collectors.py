@@ -9,7 +9,7 @@ from openkam.stakeholders.choices import BuyingRole
 from .models import DecisionParticipant
 
 
-@register("opportunity_decisions", order=50)
+@register("opportunity_decisions", order=60)
 def decisions_section(context: ExportContext) -> Section:
     """Every opportunity whose buying center names the person, with their roles and our note."""
     labels = dict(BuyingRole.choices)

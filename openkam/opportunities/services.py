@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from openkam.accounts.models import KeyAccount
 from openkam.accounts.selectors import is_on_team
 from openkam.business.choices import CellStatus
+from openkam.core.editing import refuse_unknown, stripped
 from openkam.core.locking import check_version, save_versioned
 from openkam.core.services import apply_changes, audit_record
 from openkam.stakeholders.choices import BuyingRole
@@ -86,16 +87,6 @@ def _check(actor, account: KeyAccount) -> None:
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def _stripped(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
-
-
-def _refuse_unknown(values: Mapping[str, Any], known: Iterable[str], what: str) -> None:
-    unknown = set(values) - set(known)
-    if unknown:
-        raise TypeError(f"Unknown {what} fields: {sorted(unknown)}")
 
 
 # Audit values -----------------------------------------------------------------------------------
@@ -252,7 +243,7 @@ def opportunity_create(
     Raises ValidationError, PermissionDenied and TypeError (unknown fields).
     """
     _check(actor, account)
-    _refuse_unknown(fields, OPTIONAL_FIELDS, "opportunity")
+    refuse_unknown(fields, OPTIONAL_FIELDS, "opportunity")
     if owner is None:
         owner = actor if getattr(actor, "pk", None) else account.owner
     if stage in CLOSED_STAGES and fields.get("closed_on") is None:
@@ -270,7 +261,7 @@ def opportunity_create(
         plan_goal=plan_goal,
         stage_changed_at=now,
         created_by=actor if getattr(actor, "pk", None) else None,
-        **_stripped(fields),
+        **stripped(fields),
     )
     obj.title = obj.title.strip() if isinstance(obj.title, str) else obj.title
     # The services name constraint violations on their field themselves.
@@ -319,9 +310,9 @@ def opportunity_update(
     """
     account = opportunity.account
     _check(actor, account)
-    _refuse_unknown(fields, UPDATE_FIELDS, "opportunity")
+    refuse_unknown(fields, UPDATE_FIELDS, "opportunity")
     obj = _locked(opportunity)
-    values = _stripped(fields)
+    values = stripped(fields)
     if all(getattr(obj, field) == value for field, value in values.items()):
         return obj
     check_version(obj, version, values)

@@ -4,7 +4,7 @@ conflict shows the value saved meanwhile next to each field (``VersionedFormMixi
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from openkam.core.forms import StrictForm, VersionedFormMixin
+from openkam.core.forms import StrictForm, VersionedFormMixin, date_field
 
 from .choices import ActionStatus, PlanType, Relevance, StepState, TopicStatus
 
@@ -18,16 +18,6 @@ VISION_HELP = _("Where we want to be with this customer in three to five years, 
 def _text(label, *, required: bool = False, help_text="", rows: int = 4) -> forms.CharField:
     return forms.CharField(
         label=label, required=required, widget=forms.Textarea(attrs={"rows": rows}), help_text=help_text
-    )
-
-
-def _date(label, *, required: bool = True, help_text="") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"],
-        help_text=help_text,
     )
 
 
@@ -92,7 +82,7 @@ class GoalForm(StrictForm):
         _("Baseline"), help_text=_("The value at the start. A target below it means “reduce”.")
     )
     target_value = _amount(_("Target value"), required=True)
-    target_date = _date(_("Target date"))
+    target_date = date_field(_("Target date"))
     current_value = _amount(_("Current value"), help_text=_("The value reached so far."))
     notes = _text(_("Notes"), rows=3)
 
@@ -111,7 +101,7 @@ class ActionForm(StrictForm):
     owner = OwnerChoiceField(
         label=_("Owner"), queryset=None, help_text=_("The account owner or a member of the account team.")
     )
-    due_date = _date(_("Due date"))
+    due_date = date_field(_("Due date"))
     notes = _text(_("Notes"), rows=3)
 
     def __init__(self, *args, owners, **kwargs):
@@ -146,7 +136,7 @@ class FreezeForm(StrictForm):
 
 
 class ReviewForm(StrictForm):
-    date = _date(_("Date"))
+    date = date_field(_("Date"))
     participants_ours = _text(_("Our participants"), rows=2, help_text=_("Names and roles, one per line."))
     participants_customer = _text(
         _("The customer's participants"), rows=2, help_text=_("Names and roles, one per line.")

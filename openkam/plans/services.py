@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from openkam.accounts.models import KeyAccount
 from openkam.accounts.permissions import can_work_on_account
+from openkam.core.editing import refuse_unknown
 from openkam.core.locking import check_version, save_versioned
 from openkam.core.services import apply_changes, audit_record
 
@@ -37,12 +38,6 @@ def _check(actor, account: KeyAccount) -> None:
 
 def _strip(values: dict) -> dict:
     return {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
-
-
-def _refuse_unknown(values: dict, allowed: tuple[str, ...], what: str) -> None:
-    unknown = set(values) - set(allowed)
-    if unknown:
-        raise TypeError(f"Unknown {what} fields: {sorted(unknown)}")
 
 
 def _versioned_update(
@@ -133,7 +128,7 @@ def plan_create(
 def plan_update(*, actor, plan: Plan, version: int | None, **values) -> Plan:
     """Change the plan type, vision or strategy of a plan edited from ``version``."""
     _check(actor, plan.account)
-    _refuse_unknown(values, PLAN_FIELDS, "plan")
+    refuse_unknown(values, PLAN_FIELDS, "plan")
     _versioned_update(
         actor=actor,
         obj=plan,
@@ -231,7 +226,7 @@ def plan_step_update(
     _check(actor, plan.account)
     if not enforce and actor is not None:
         raise PermissionDenied
-    _refuse_unknown(values, STEP_FIELDS, "step")
+    refuse_unknown(values, STEP_FIELDS, "step")
     values = _strip(values)
     if values.get("state") == StepState.DONE and step.state != StepState.DONE and enforce:
         missing = rigour.missing(plan.plan_type, step.step, plan_facts(plan))
@@ -315,7 +310,7 @@ def topic_create(
 @transaction.atomic
 def topic_update(*, actor, topic: Topic, version: int | None, **values) -> Topic:
     _check(actor, topic.plan.account)
-    _refuse_unknown(values, TOPIC_FIELDS, "topic")
+    refuse_unknown(values, TOPIC_FIELDS, "topic")
     _versioned_update(
         actor=actor,
         obj=topic,
@@ -382,7 +377,7 @@ def goal_create(
 def goal_update(*, actor, goal: Goal, version: int | None, **values) -> Goal:
     """Change a goal; recording the current value is how progress is tracked."""
     _check(actor, goal.plan.account)
-    _refuse_unknown(values, GOAL_FIELDS, "goal")
+    refuse_unknown(values, GOAL_FIELDS, "goal")
     _versioned_update(
         actor=actor,
         obj=goal,
@@ -464,7 +459,7 @@ def action_update(*, actor, action: Action, version: int | None, **values) -> Ac
     The owner of an action may change its status and notes without edit rights on the account.
     """
     account = action.plan.account
-    _refuse_unknown(values, ACTION_FIELDS, "action")
+    refuse_unknown(values, ACTION_FIELDS, "action")
     if actor is not None and not may_update_action(actor, action):
         raise PermissionDenied
     if actor is not None and not can_work_on_account(actor, account) and set(values) - set(OWN_ACTION_FIELDS):
@@ -559,7 +554,7 @@ def review_create(
 @transaction.atomic
 def review_update(*, actor, review: AnnualReview, version: int | None, **values) -> AnnualReview:
     _check(actor, review.plan.account)
-    _refuse_unknown(values, REVIEW_FIELDS, "review")
+    refuse_unknown(values, REVIEW_FIELDS, "review")
     _versioned_update(
         actor=actor,
         obj=review,

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from openkam.accounts.models import KeyAccount
+from openkam.core.editing import created_values, refuse_unknown, stripped
 from openkam.core.locking import check_version, save_versioned
 from openkam.core.services import apply_changes, audit_record
 
@@ -38,21 +39,6 @@ def _check(actor, account: KeyAccount) -> None:
         raise PermissionDenied
 
 
-def _refuse_unknown(values: dict[str, Any], known: tuple[str, ...], what: str) -> None:
-    unknown = set(values) - set(known)
-    if unknown:
-        raise TypeError(f"Unknown {what} fields: {sorted(unknown)}")
-
-
-def _stripped(values: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.strip() if isinstance(v, str) else v for k, v in values.items()}
-
-
-def _created(obj, fields: tuple[str, ...]) -> dict[str, Any]:
-    """The audit ``changes`` of a new object: its fields that hold a value."""
-    return {f: getattr(obj, f) for f in fields if getattr(obj, f) not in (None, "")}
-
-
 # The profile --------------------------------------------------------------------------------------
 
 
@@ -66,8 +52,8 @@ def profile_update(*, actor, account: KeyAccount, version: int | None, **values:
     saved the profile after ``version``.
     """
     _check(actor, account)
-    _refuse_unknown(values, PROFILE_FIELDS, "profile")
-    values = _stripped(values)
+    refuse_unknown(values, PROFILE_FIELDS, "profile")
+    values = stripped(values)
     profile, _created_now = AccountProfile.objects.select_for_update().get_or_create(account=account)
     profile.account = account
     check_version(profile, version, values)
@@ -114,7 +100,7 @@ def fact_create(
         action="profiles.fact.create",
         target=fact,
         account_id=account.pk,
-        changes=_created(fact, FACT_FIELDS),
+        changes=created_values(fact, FACT_FIELDS),
     )
     return fact
 
@@ -139,8 +125,8 @@ def fact_update(*, actor, fact: ProfileFact, version: int | None, **values: Any)
     """
     account = fact.account
     _check(actor, account)
-    _refuse_unknown(values, FACT_FIELDS, "profile entry")
-    values = _stripped(values)
+    refuse_unknown(values, FACT_FIELDS, "profile entry")
+    values = stripped(values)
     fact = ProfileFact.objects.select_for_update().get(pk=fact.pk)
     fact.account = account
     check_version(fact, version, values)
@@ -206,7 +192,7 @@ def market_entry_create(
         action="profiles.market.create",
         target=entry,
         account_id=account.pk,
-        changes=_created(entry, MARKET_FIELDS),
+        changes=created_values(entry, MARKET_FIELDS),
     )
     return entry
 
@@ -216,8 +202,8 @@ def market_entry_update(*, actor, entry: MarketEntry, version: int | None, **val
     """Change a market entry edited from ``version`` (fields of ``MARKET_FIELDS``)."""
     account = entry.account
     _check(actor, account)
-    _refuse_unknown(values, MARKET_FIELDS, "market entry")
-    values = _stripped(values)
+    refuse_unknown(values, MARKET_FIELDS, "market entry")
+    values = stripped(values)
     entry = MarketEntry.objects.select_for_update().get(pk=entry.pk)
     entry.account = account
     check_version(entry, version, values)
@@ -308,8 +294,8 @@ def swot_item_update(*, actor, item: SwotItem, version: int | None, **values: An
     """
     account = item.account
     _check(actor, account)
-    _refuse_unknown(values, SWOT_FIELDS, "SWOT item")
-    values = _stripped(values)
+    refuse_unknown(values, SWOT_FIELDS, "SWOT item")
+    values = stripped(values)
     position = values.pop("position", None)
     _check_position(position)
     item = SwotItem.objects.select_for_update().get(pk=item.pk)

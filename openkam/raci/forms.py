@@ -3,7 +3,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from openkam.core.forms import StrictForm, VersionedFormMixin
+from openkam.core.forms import (
+    PeopleChoiceField,
+    PersonChoiceField,
+    StrictForm,
+    VersionedFormMixin,
+    person_label,
+)
 
 from .catalog import TEMPLATES_BY_KEY
 from .choices import Direction, Letter
@@ -15,20 +21,6 @@ LETTER_CHOICES = [EMPTY, *Letter.choices]
 def _kept_letter(current: str) -> list:
     """The choices of someone who left the team: keep their letter or lose it, no new one."""
     return [EMPTY, *[(value, label) for value, label in Letter.choices if value == current]]
-
-
-def _person(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return _person(obj)
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj):
-        return _person(obj)
 
 
 class TaskForm(StrictForm):
@@ -70,7 +62,7 @@ class TaskForm(StrictForm):
             self.add_error(
                 "responsible",
                 _("%(person)s is the Accountable already: choose other people as Responsible.")
-                % {"person": _person(accountable)},
+                % {"person": person_label(accountable)},
             )
         return cleaned
 

@@ -5,7 +5,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from openkam.core.forms import StrictForm, VersionedFormMixin
+from openkam.core.forms import (
+    PeopleChoiceField,
+    PersonChoiceField,
+    StrictForm,
+    VersionedFormMixin,
+    date_field,
+)
 
 from .choices import (
     FIRST_YEAR,
@@ -27,26 +33,6 @@ def _text(label, *, rows: int = 4, help_text="", max_length: int = 10000) -> for
         widget=forms.Textarea(attrs={"rows": rows}),
         help_text=help_text,
     )
-
-
-def _date(label, *, required: bool = True, help_text="") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"],
-        help_text=help_text,
-    )
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
 
 
 class StakeholderChoiceField(forms.ModelChoiceField):
@@ -94,7 +80,7 @@ class ContactForm(StrictForm):
             "A held contact cannot lie in the future."
         ),
     )
-    date = _date(_("Date"))
+    date = date_field(_("Date"))
     time = forms.TimeField(
         label=pgettext_lazy("time of day", "Time"),
         required=False,
@@ -140,7 +126,7 @@ class FollowUpForm(StrictForm):
         empty_label=_("– nobody yet –"),
         help_text=_("The account owner or a member of the account team."),
     )
-    due_on = _date(_("Due"), required=False)
+    due_on = date_field(_("Due"), required=False)
     done = forms.BooleanField(label=pgettext_lazy("follow-up", "Done"), required=False)
 
     def __init__(self, *args, owners, **kwargs):
@@ -194,7 +180,7 @@ class RelationshipLinkForm(StrictForm):
         help_text=_("e.g. project meeting, plant visit, trade fair, dinner."),
     )
     aim = forms.CharField(label=_("Aim"), max_length=300, required=False)
-    next_on = _date(_("Next date"), required=False)
+    next_on = date_field(_("Next date"), required=False)
 
     def __init__(self, *args, users, stakeholders, **kwargs):
         super().__init__(*args, **kwargs)

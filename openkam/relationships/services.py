@@ -35,7 +35,8 @@ from django.utils.translation import gettext as _
 
 from openkam.accounts.models import KeyAccount
 from openkam.accounts.permissions import can_work_on_account
-from openkam.core.locking import EditConflict, check_version, save_versioned
+from openkam.core.editing import created_values, joined_names, refuse_unknown, stripped, update_versioned
+from openkam.core.locking import EditConflict, save_versioned
 from openkam.core.services import apply_changes, audit_record
 from openkam.stakeholders.models import Stakeholder
 
@@ -60,42 +61,6 @@ def _check(actor, account: KeyAccount) -> None:
 
 def _today() -> datetime.date:
     return timezone.localdate()
-
-
-def _stripped(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
-
-
-def _refuse_unknown(values: Mapping[str, Any], known: Iterable[str], what: str) -> None:
-    unknown = set(values) - set(known)
-    if unknown:
-        raise TypeError(f"Unknown {what} fields: {sorted(unknown)}")
-
-
-def _created(obj, fields: Iterable[str]) -> dict[str, Any]:
-    """What a new object holds, for its audit entry (empty fields left out)."""
-    return {f: getattr(obj, f) for f in fields if getattr(obj, f) not in (None, "")}
-
-
-def _names(people: Iterable) -> str:
-    # One string, not a list: the timeline reads a two-element list as (old, new).
-    return ", ".join(sorted(str(p) for p in people))
-
-
-def _update(obj, *, version: int | None, values: dict[str, Any], validate) -> dict[str, tuple[Any, Any]]:
-    """Apply ``values`` to ``obj`` edited from ``version``; validate and save if anything changed.
-
-    Submitting what is stored already is no conflict, however old the version: nothing would
-    be overwritten. Returns the diff (empty: nothing saved).
-    """
-    if all(getattr(obj, f) == v for f, v in values.items()):
-        return {}
-    check_version(obj, version, values)
-    diff = apply_changes(obj, values)
-    obj.full_clean(validate_constraints=False)
-    validate()
-    save_versioned(obj, expected_version=version, update_fields=list(diff))
-    return diff
 
 
 def _team_ids(account: KeyAccount) -> set[int]:
@@ -258,11 +223,11 @@ def contact_create(
     contact.save()
     contact.stakeholders.set(stakeholders)
     contact.participants.set(participants)
-    changes = _created(contact, CONTACT_FIELDS)
+    changes = created_values(contact, CONTACT_FIELDS)
     if stakeholders:
-        changes["stakeholders"] = _names(stakeholders)
+        changes["stakeholders"] = joined_names(stakeholders)
     if participants:
-        changes["participants"] = _names(participants)
+        changes["participants"] = joined_names(participants)
     if counterparts:
         changes["counterparts"] = _store_counterparts(contact, counterparts)
     audit_record(
@@ -287,7 +252,7 @@ def _conflict(
     theirs = {f: getattr(obj, f) for f, v in values.items() if getattr(obj, f) != v}
     for name, wanted in people.items():
         if stored[name] != wanted:
-            theirs[name] = _names(getattr(obj, name).all())
+            theirs[name] = joined_names(getattr(obj, name).all())
     return EditConflict(obj, expected_version=version, theirs=theirs)
 
 
@@ -307,10 +272,10 @@ def contact_update(
     longer on the contact are dropped. The same checks as ``contact_create``."""
     account = contact.account
     _check(actor, account)
-    _refuse_unknown(values, CONTACT_FIELDS, "contact")
+    refuse_unknown(values, CONTACT_FIELDS, "contact")
     obj = Contact.objects.select_for_update().get(pk=contact.pk)
     obj.account = account
-    values = _stripped(values)
+    values = stripped(values)
     stored = {
         "stakeholders": set(obj.stakeholders.values_list("pk", flat=True)),
         "participants": set(obj.participants.values_list("pk", flat=True)),
@@ -354,10 +319,10 @@ def contact_update(
             "participants": obj.participants.model.objects.filter(pk__in=stored["participants"]),
         }
         if stakeholders is not None and new_people["stakeholders"] != stored["stakeholders"]:
-            diff["stakeholders"] = (_names(before["stakeholders"]), _names(stakeholders))
+            diff["stakeholders"] = (joined_names(before["stakeholders"]), joined_names(stakeholders))
             obj.stakeholders.set(stakeholders)
         if participants is not None and new_people["participants"] != stored["participants"]:
-            diff["participants"] = (_names(before["participants"]), _names(participants))
+            diff["participants"] = (joined_names(before["participants"]), joined_names(participants))
             obj.participants.set(participants)
         # A counterpart is a pair of participants: it goes when one of them leaves the contact.
         Counterpart.objects.filter(contact=obj).exclude(
@@ -465,7 +430,7 @@ def follow_up_create(
         action="relationships.follow_up.create",
         target=follow_up,
         account_id=account.pk,
-        changes=_created(follow_up, FOLLOW_UP_FIELDS),
+        changes=created_values(follow_up, FOLLOW_UP_FIELDS),
     )
     return follow_up
 
@@ -477,16 +442,16 @@ def follow_up_update(*, actor, follow_up: FollowUp, version: int | None = None, 
     Its owner may tick it off (``done`` alone) without edit rights on the account.
     """
     account = follow_up.contact.account
-    _refuse_unknown(values, FOLLOW_UP_FIELDS, "follow-up")
+    refuse_unknown(values, FOLLOW_UP_FIELDS, "follow-up")
     if actor is not None and not (set(values) <= {"done"} and can_complete_follow_up(actor, follow_up)):
         _check(actor, account)
     obj = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     obj.contact = follow_up.contact
     stored_owner = obj.owner_id
-    diff = _update(
+    diff = update_versioned(
         obj,
         version=version,
-        values=_stripped(values),
+        values=stripped(values),
         validate=lambda: _check_colleague(account, obj.owner, "owner", keep=stored_owner),
     )
     if diff:
@@ -558,7 +523,7 @@ def relationship_link_create(
         action="relationships.link.create",
         target=link,
         account_id=account.pk,
-        changes=_created(link, LINK_FIELDS),
+        changes=created_values(link, LINK_FIELDS),
     )
     return link
 
@@ -570,7 +535,7 @@ def relationship_link_update(
     """Change a relationship plan entry (fields of ``LINK_FIELDS``) edited from ``version``."""
     account = link.account
     _check(actor, account)
-    _refuse_unknown(values, LINK_FIELDS, "relationship plan")
+    refuse_unknown(values, LINK_FIELDS, "relationship plan")
     obj = (
         RelationshipLink.objects.select_for_update(of=("self",))
         .select_related("user", "stakeholder")
@@ -583,7 +548,7 @@ def relationship_link_update(
         _check_stakeholder(account, obj.stakeholder, "stakeholder", keep=stored_stakeholder)
         _check_unique_link(account, obj)
 
-    diff = _update(obj, version=version, values=_stripped(values), validate=validate)
+    diff = update_versioned(obj, version=version, values=stripped(values), validate=validate)
     if diff:
         audit_record(
             actor=actor, action="relationships.link.update", target=obj, account_id=account.pk, changes=diff
@@ -639,7 +604,7 @@ def touchpoint_create(
         action="relationships.touchpoint.create",
         target=touchpoint,
         account_id=account.pk,
-        changes=_created(touchpoint, TOUCHPOINT_FIELDS),
+        changes=created_values(touchpoint, TOUCHPOINT_FIELDS),
     )
     return touchpoint
 
@@ -649,7 +614,7 @@ def touchpoint_update(*, actor, touchpoint: Touchpoint, version: int | None = No
     """Change a touchpoint (fields of ``TOUCHPOINT_FIELDS``) edited from ``version``."""
     account = touchpoint.account
     _check(actor, account)
-    _refuse_unknown(values, TOUCHPOINT_FIELDS, "touchpoint")
+    refuse_unknown(values, TOUCHPOINT_FIELDS, "touchpoint")
     obj = (
         Touchpoint.objects.select_for_update(of=("self",))
         .select_related("stakeholder", "owner")
@@ -661,7 +626,7 @@ def touchpoint_update(*, actor, touchpoint: Touchpoint, version: int | None = No
         _check_stakeholder(account, obj.stakeholder, "stakeholder", keep=stored_stakeholder)
         _check_colleague(account, obj.owner, "owner", keep=stored_owner)
 
-    diff = _update(obj, version=version, values=_stripped(values), validate=validate)
+    diff = update_versioned(obj, version=version, values=stripped(values), validate=validate)
     if diff:
         audit_record(
             actor=actor,

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from openkam.accounts.models import KeyAccount
 from openkam.accounts.permissions import can_edit_stakeholders
+from openkam.core.editing import refuse_unknown, stripped
 from openkam.core.locking import check_version, save_versioned
 from openkam.core.services import apply_changes, audit_record
 
@@ -75,16 +76,6 @@ def _check(actor, account: KeyAccount) -> None:
     # actor=None is the system (demo generator); people need edit rights on the account.
     if actor is not None and not can_edit_stakeholders(actor, account):
         raise PermissionDenied
-
-
-def _stripped(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
-
-
-def _refuse_unknown(values: Mapping[str, Any], known: Iterable[str], what: str) -> None:
-    unknown = set(values) - set(known)
-    if unknown:
-        raise TypeError(f"Unknown {what} fields: {sorted(unknown)}")
 
 
 def normalised_roles(roles) -> list[str]:
@@ -208,7 +199,7 @@ def stakeholder_create(
     anyone but the owner and the core team.
     """
     _check(actor, account)
-    values = _stripped(
+    values = stripped(
         {
             "first_name": first_name,
             "last_name": last_name,
@@ -258,7 +249,7 @@ def stakeholder_update(
     """
     account = stakeholder.account
     _check(actor, account)
-    _refuse_unknown(values, FIELDS, "stakeholder")
+    refuse_unknown(values, FIELDS, "stakeholder")
     # Lock only the stakeholder's row: PostgreSQL cannot lock the nullable side of a join.
     obj = (
         Stakeholder.objects.select_for_update(of=("self",))
@@ -267,7 +258,7 @@ def stakeholder_update(
     )
     obj.account = account
     _refuse_anonymised(obj)
-    values = _stripped(values)
+    values = stripped(values)
     if "buying_roles" in values:
         values["buying_roles"] = normalised_roles(values["buying_roles"])
     if all(getattr(obj, field) == value for field, value in values.items()):
@@ -339,7 +330,7 @@ def buying_center_settings_update(
     """
     if actor is not None and not can_manage_buying_center_settings(actor):
         raise PermissionDenied
-    _refuse_unknown(values, SETTINGS_FIELDS, "buying-center settings")
+    refuse_unknown(values, SETTINGS_FIELDS, "buying-center settings")
     pk = BuyingCenterSettings.current().pk
     obj = BuyingCenterSettings.objects.select_for_update().get(pk=pk)
     if all(getattr(obj, field) == value for field, value in values.items()):

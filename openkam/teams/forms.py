@@ -5,7 +5,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from openkam.core.forms import StrictForm, VersionedFormMixin
+from openkam.core.forms import (
+    PeopleChoiceField,
+    PersonChoiceField,
+    StrictForm,
+    VersionedFormMixin,
+    date_field,
+)
 
 from .choices import (
     FIRST_YEAR,
@@ -27,26 +33,6 @@ def _text(label, *, rows: int = 4, help_text="", max_length: int = 20000) -> for
         widget=forms.Textarea(attrs={"rows": rows}),
         help_text=help_text,
     )
-
-
-def _date(label, *, required: bool = True, help_text="") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"],
-        help_text=help_text,
-    )
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.get_username()
 
 
 class YearForm(StrictForm):
@@ -139,7 +125,7 @@ class TeamMeetingForm(StrictForm):
     title = forms.CharField(
         label=_("Title"), max_length=200, help_text=_("e.g. “Account-plan workshop Q3 2026”.")
     )
-    date = _date(_("Date"))
+    date = date_field(_("Date"))
     meeting_format = forms.ChoiceField(label=_("Format"), choices=MeetingFormat.choices)
     status = forms.ChoiceField(
         label=_("Status"),
@@ -181,7 +167,7 @@ class MeetingActionForm(StrictForm):
         queryset=None,
         help_text=_("The key account manager or a member of the account team."),
     )
-    due_on = _date(_("Due date"), required=False)
+    due_on = date_field(_("Due date"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)
 
     def __init__(self, *args, owners, **kwargs):

@@ -31,7 +31,8 @@ from django.utils.translation import gettext as _
 
 from openkam.accounts.models import KeyAccount
 from openkam.accounts.permissions import can_work_on_account
-from openkam.core.locking import EditConflict, check_version, save_versioned
+from openkam.core.editing import created_values, joined_names, refuse_unknown, stripped, update_versioned
+from openkam.core.locking import EditConflict, save_versioned
 from openkam.core.services import apply_changes, audit_record
 from openkam.users.models import User
 
@@ -70,26 +71,6 @@ def _check(actor, account: KeyAccount) -> None:
         raise PermissionDenied
 
 
-def _stripped(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
-
-
-def _refuse_unknown(values: Mapping[str, Any], known: Iterable[str], what: str) -> None:
-    unknown = set(values) - set(known)
-    if unknown:
-        raise TypeError(f"Unknown {what} fields: {sorted(unknown)}")
-
-
-def _created(obj, fields: Iterable[str]) -> dict[str, Any]:
-    """What a new object holds, for its audit entry (empty fields left out)."""
-    return {f: getattr(obj, f) for f in fields if getattr(obj, f) not in (None, "")}
-
-
-def _names(people: Iterable) -> str:
-    # One string, not a list: the timeline reads a two-element list as (old, new).
-    return ", ".join(sorted(str(p) for p in people))
-
-
 def _check_colleague(account: KeyAccount, user, field: str, *, keep: int | None = None) -> None:
     """``user`` must be the account's KAM or on its team (``keep``: allowed as the stored one)."""
     if user is None or (keep is not None and user.pk == keep):
@@ -101,22 +82,6 @@ def _check_colleague(account: KeyAccount, user, field: str, *, keep: int | None 
 # Foreign keys that need no existence query in ``full_clean``: accounts and meetings come from the
 # access helpers, and people are checked against the team (nobody missing can be on it).
 LOADED = ("account", "meeting", "user", "owner")
-
-
-def _update(obj, *, version: int | None, values: dict[str, Any], validate) -> dict[str, tuple[Any, Any]]:
-    """Apply ``values`` to ``obj`` edited from ``version``; validate and save if anything changed.
-
-    Submitting what is stored already is no conflict, however old the version: nothing would
-    be overwritten. Returns the diff (empty: nothing saved).
-    """
-    if all(getattr(obj, f) == v for f, v in values.items()):
-        return {}
-    check_version(obj, version, values)
-    diff = apply_changes(obj, values)
-    obj.full_clean(exclude=LOADED, validate_constraints=False)
-    validate()
-    save_versioned(obj, expected_version=version, update_fields=list(diff))
-    return diff
 
 
 # Account-management roles -----------------------------------------------------------------------
@@ -261,7 +226,7 @@ def member_goal_create(
     _check_goal(goal)
     goal.save()
     # "Does not count for the bonus" is the default, not news: left out like empty fields.
-    changes = {f: v for f, v in _created(goal, GOAL_FIELDS).items() if v is not False}
+    changes = {f: v for f, v in created_values(goal, GOAL_FIELDS).items() if v is not False}
     _audit_goal(actor, "teams.goal.create", goal, changes)
     return goal
 
@@ -273,7 +238,7 @@ def member_goal_update(*, actor, goal: MemberGoal, version: int | None = None, *
     Only the KAM may give a goal to someone else; a member edits their own goals.
     """
     account = goal.account
-    _refuse_unknown(values, GOAL_FIELDS, "member goal")
+    refuse_unknown(values, GOAL_FIELDS, "member goal")
     if actor is not None:
         if not can_edit_goal(actor, account, goal.user_id):
             raise PermissionDenied
@@ -292,7 +257,7 @@ def member_goal_update(*, actor, goal: MemberGoal, version: int | None = None, *
         _check_colleague(account, obj.user, "user", keep=stored_user)
         _check_goal(obj)
 
-    diff = _update(obj, version=version, values=_stripped(values), validate=validate)
+    diff = update_versioned(obj, exclude=LOADED, version=version, values=stripped(values), validate=validate)
     if diff:
         _audit_goal(actor, "teams.goal.update", obj, diff)
     return obj
@@ -323,11 +288,13 @@ def team_cadence_update(*, actor, account: KeyAccount, version: int | None = Non
     stores it and makes version 2, so two people editing the default still see each other's change.
     """
     _check(actor, account)
-    _refuse_unknown(values, CADENCE_FIELDS, "team cadence")
+    refuse_unknown(values, CADENCE_FIELDS, "team cadence")
     TeamCadence.objects.get_or_create(account=account, defaults={"cadence": MeetingCadence.QUARTERLY})
     obj = TeamCadence.objects.select_for_update().get(account=account)
     obj.account = account
-    diff = _update(obj, version=version, values=_stripped(values), validate=lambda: None)
+    diff = update_versioned(
+        obj, exclude=LOADED, version=version, values=stripped(values), validate=lambda: None
+    )
     if diff:
         audit_record(
             actor=actor, action="teams.cadence.update", target=obj, account_id=account.pk, changes=diff
@@ -396,9 +363,9 @@ def team_meeting_create(
     meeting.save()
     if participants:
         meeting.participants.set(participants)
-    changes = _created(meeting, MEETING_FIELDS)
+    changes = created_values(meeting, MEETING_FIELDS)
     if participants:
-        changes["participants"] = _names(participants)
+        changes["participants"] = joined_names(participants)
     audit_record(
         actor=actor, action="teams.meeting.create", target=meeting, account_id=account.pk, changes=changes
     )
@@ -418,10 +385,10 @@ def team_meeting_update(
     ``None`` leaves it) edited from ``version``. Changing the participants makes a new version too."""
     account = meeting.account
     _check(actor, account)
-    _refuse_unknown(values, MEETING_FIELDS, "team meeting")
+    refuse_unknown(values, MEETING_FIELDS, "team meeting")
     obj = TeamMeeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
     obj.account = account
-    values = _stripped(values)
+    values = stripped(values)
     stored = set(obj.participants.values_list("pk", flat=True))
     wanted = None if participants is None else list(participants)
     people_change = wanted is not None and {u.pk for u in wanted} != stored
@@ -430,7 +397,7 @@ def team_meeting_update(
     if version is not None and obj.version != version:
         theirs = {f: getattr(obj, f) for f, v in values.items() if getattr(obj, f) != v}
         if people_change:
-            theirs["participants"] = _names(User.objects.filter(pk__in=stored))
+            theirs["participants"] = joined_names(User.objects.filter(pk__in=stored))
         raise EditConflict(obj, expected_version=version, theirs=theirs)
     diff = apply_changes(obj, values)
     obj.full_clean(exclude=LOADED)
@@ -440,7 +407,7 @@ def team_meeting_update(
     save_versioned(obj, expected_version=version, update_fields=list(diff))
     if people_change:
         before = User.objects.filter(pk__in=stored)
-        diff["participants"] = (_names(before), _names(wanted))
+        diff["participants"] = (joined_names(before), joined_names(wanted))
         obj.participants.set(wanted)
     audit_record(actor=actor, action="teams.meeting.update", target=obj, account_id=account.pk, changes=diff)
     return obj
@@ -598,7 +565,7 @@ def meeting_action_create(
         action="teams.action.create",
         target=action,
         account_id=account.pk,
-        changes=_created(action, ACTION_FIELDS),
+        changes=created_values(action, ACTION_FIELDS),
     )
     return action
 
@@ -612,16 +579,17 @@ def meeting_action_update(
     Its owner may set the ``status`` alone without edit rights on the account.
     """
     account = action.meeting.account
-    _refuse_unknown(values, ACTION_FIELDS, "meeting action")
+    refuse_unknown(values, ACTION_FIELDS, "meeting action")
     if actor is not None and not (set(values) <= {"status"} and can_set_action_status(actor, action)):
         _check(actor, account)
     obj = MeetingAction.objects.select_for_update(of=("self",)).select_related("owner").get(pk=action.pk)
     obj.meeting = action.meeting
     stored_owner = obj.owner_id
-    diff = _update(
+    diff = update_versioned(
         obj,
+        exclude=LOADED,
         version=version,
-        values=_stripped(values),
+        values=stripped(values),
         validate=lambda: _check_colleague(account, obj.owner, "owner", keep=stored_owner),
     )
     if diff:

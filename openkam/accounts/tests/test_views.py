@@ -57,8 +57,9 @@ def test_the_account_page_needs_the_same_queries_for_1_and_40_stakeholders(clien
     many = _queries(client, url)
     # session, user, account, team, stakeholders, revenues, personality switch (whether the
     # timeline may show personality entries), timeline, overdue plan actions, and the coverage
-    # alerts' five (settings, stakeholders, held contacts, relationship plan, team)
-    assert few == many == 14
+    # alerts' five (settings, stakeholders, held contacts, relationship plan, team), and the team
+    # and pipeline summary's five (role coverage, RACI tasks, letters and team, pipeline sums)
+    assert few == many == 19
 
 
 @pytest.mark.django_db

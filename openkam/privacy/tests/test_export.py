@@ -93,6 +93,7 @@ def test_the_export_lists_everything_about_the_person_section_by_section(world, 
         "touchpoints",
         "information",
         "retention",
+        "opportunity_decisions",
         "audit",
         "mentions",
     ]
