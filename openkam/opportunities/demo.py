@@ -374,7 +374,8 @@ def _draft(
     if final in OPEN_STAGES:
         stage_index = OPEN_STAGES.index(final)
         # Later stages close sooner; a few early ones are past their expected close already.
-        ahead = rng.randrange(20, 90) + (len(OPEN_STAGES) - stage_index) * rng.randrange(20, 45)
+        # (negotiations within two months, new ones in the next half-year or so).
+        ahead = rng.randrange(5, 55) + (len(OPEN_STAGES) - 1 - stage_index) * rng.randrange(15, 40)
         if stage_index < 2 and rng.random() < 0.15:
             ahead = -rng.randrange(5, 40)
         opp.expected_close = today + datetime.timedelta(days=ahead)
