@@ -26,13 +26,13 @@ from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from openkam.accounts.permissions import get_account_for_user, require
 from openkam.analytics.charts import chart_spec
+from openkam.core.http import safe_next
 from openkam.core.locking import EditConflict
 
 from . import pipeline_exports, services
@@ -141,15 +141,9 @@ def board(request):
 
 def _board_url_from(request) -> str:
     """The board the move came from (``next``, with its filters), or the plain board."""
-    target = request.POST.get("next", "")
     board_path = reverse("pipeline:board")
-    if (
-        target
-        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()})
-        and urlsplit(target).path == board_path
-    ):
-        return target
-    return board_path
+    target = safe_next(request)
+    return target if target and urlsplit(target).path == board_path else board_path
 
 
 def _opportunity_to_move(user, pk):

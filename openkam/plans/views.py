@@ -12,12 +12,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openkam.accounts.permissions import can_work_on_account, get_account_for_user, require
 from openkam.core.forms import add_service_errors, submit_to_service
+from openkam.core.http import safe_next
 from openkam.core.locking import EditConflict
 
 from . import services
@@ -351,7 +351,7 @@ def action_edit(request, account_pk, plan_pk, pk):
         form,
         title=_("Edit the action") if full else action.title,
         delete_url=_delete_url("action", action) if full else "",
-        next_url=_next(request),
+        next_url=safe_next(request),
     )
 
 
@@ -387,15 +387,8 @@ def action_delete(request, account_pk, plan_pk, pk):
     return _to_plan(plan, "actions")
 
 
-def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return ""
-
-
 def _back(request, plan: Plan, anchor: str):
-    target = _next(request)
+    target = safe_next(request)
     return redirect(target) if target else _to_plan(plan, anchor)
 
 

@@ -15,13 +15,13 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openkam.accounts.permissions import can_manage_team, get_account_for_user, is_owner
 from openkam.core.forms import add_service_errors, submit_to_service
+from openkam.core.http import safe_next
 from openkam.core.locking import EditConflict
 from openkam.users.models import User
 
@@ -101,13 +101,6 @@ def _with_current(rows, pks):
     return User.objects.filter(Q(pk__in=rows.values("pk")) | Q(pk__in=[pk for pk in pks if pk])).order_by(
         "last_name", "first_name", "pk"
     )
-
-
-def _next(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return ""
 
 
 # The team page ----------------------------------------------------------------------------------
@@ -587,7 +580,7 @@ def action_status(request, account_pk, meeting_pk, pk):
             )
         else:
             messages.success(request, _("Action saved."))
-    return redirect(_next(request) or _meeting_url(action.meeting, "actions"))
+    return redirect(safe_next(request) or _meeting_url(action.meeting, "actions"))
 
 
 @login_required

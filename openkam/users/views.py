@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from openkam.core.forms import add_service_errors, submit_to_service
+from openkam.core.http import safe_next
 
 from . import services
 from .forms import LanguageForm, TokenForm, UserCreateForm, UserUpdateForm
@@ -21,10 +21,7 @@ from .selectors import users_for_admin
 def language(request):
     """Switch the language: stored on the profile when signed in, in a cookie for everyone."""
     form = LanguageForm(request.POST)
-    target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        target = "/"
-    response = redirect(target)
+    response = redirect(safe_next(request, "/"))
     if form.is_valid():
         code = form.cleaned_data["language"]
         if request.user.is_authenticated:
