@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bench.selection import config
+from bench.selection.finish import finish
 from openkam.analytics.backends import read_ledger_parquet
 from openkam.analytics.selection import run_selection
 
@@ -50,3 +51,4 @@ def main(ledger: str, outdir: str) -> None:
 
 if __name__ == "__main__":
     main(*sys.argv[1:])
+    finish()

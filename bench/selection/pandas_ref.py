@@ -22,6 +22,7 @@ import pyarrow.parquet as pq
 from scipy.special import ndtr
 
 from bench.selection import config
+from bench.selection.finish import finish
 
 COLUMNS = [
     "invoice_id",
@@ -181,3 +182,4 @@ def main(ledger: str, outdir: str) -> None:
 
 if __name__ == "__main__":
     main(*sys.argv[1:])
+    finish()

@@ -12,6 +12,8 @@ from string import Template
 
 import duckdb
 
+from bench.selection.finish import finish
+
 SCRIPT = Path(__file__).with_name("selection.sql")
 
 
@@ -32,3 +34,4 @@ def main(ledger: str, outdir: str) -> None:
 
 if __name__ == "__main__":
     main(*sys.argv[1:])
+    finish()
