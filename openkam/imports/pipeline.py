@@ -24,12 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from openkam.core.services import audit_record
-from openkam.sales.models import Customer, CustomerRevenue
+from openkam.sales.models import CustomerRevenue
 from openkam.sales.services import customer_revenues_replace
 
 from . import conf, store
 from .choices import FileFormat, ImportKind, ImportStatus
-from .customers import customers_upsert, master_parents, missing_customers
+from .customers import customer_ids, customers_upsert, master_parents, missing_customers
 from .fields import DATE, DECIMAL, fields_for
 from .messages import refusal_message
 from .models import ImportRun
@@ -212,12 +212,7 @@ def _labels_by_file() -> dict[str, str]:
 def _commit_ledger(con, run: ImportRun, actor, partial: Path, files: list[Path], say: Progress) -> None:
     say(85, _("Updating the yearly revenue"))
     totals = store.yearly_revenue([*files, partial], con)
-    numbers = sorted({row[0] for row in totals})
-    ids: dict[str, int] = {}
-    for start in range(0, len(numbers), 1000):
-        ids.update(
-            Customer.objects.filter(number__in=numbers[start : start + 1000]).values_list("number", "pk")
-        )
+    ids = customer_ids(row[0] for row in totals)
     rows = [(ids[n], year, revenue, margin, lines) for n, year, revenue, margin, lines in totals if n in ids]
     rows = _changed_customers(rows)
     final = store.final_path(partial.parent, run.pk)
@@ -250,6 +245,8 @@ def _changed_customers(rows: list[tuple]) -> list[tuple]:
         "customer_id", "fiscal_year", "revenue", "margin", "invoice_lines"
     ):
         stored.setdefault(customer_id, set()).add((year, revenue, margin, lines))
+    if not stored:
+        return rows
     wanted: dict[int, set[tuple]] = {}
     for customer_id, year, revenue, margin, lines in rows:
         wanted.setdefault(customer_id, set()).add((year, revenue, margin, lines))

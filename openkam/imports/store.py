@@ -26,6 +26,7 @@ import fcntl
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -151,20 +152,25 @@ def union_sql(paths: Iterable[Path], columns: Iterable[str] | None = None, *, ta
 
 
 def yearly_revenue(paths: list[Path], con: duckdb.DuckDBPyConnection | None = None) -> list[tuple]:
-    """``(customer_number, fiscal year, revenue, margin, lines)`` over the whole ledger.
+    """``(customer_number, fiscal year, revenue, margin, lines)`` over the whole ledger, in no
+    particular order; revenue and margin as ``Decimal``.
 
     Fiscal year = calendar year, margin = net revenue − cost, credit notes included.
     """
     if not paths:
         return []
+    # The sums travel as text: DuckDB hands out 150,000 decimals as Python objects at half the
+    # speed, and Decimal(text) is exact.
     sql = (
-        "SELECT customer_number, CAST(year(invoice_date) AS INTEGER), sum(net_revenue), "
-        f"sum(net_revenue - cost), count(*) FROM ({union_sql(paths, REQUIRED)}) GROUP BY ALL ORDER BY ALL"
+        "SELECT customer_number, CAST(year(invoice_date) AS INTEGER), CAST(sum(net_revenue) AS VARCHAR), "
+        f"CAST(sum(net_revenue - cost) AS VARCHAR), count(*) FROM ({union_sql(paths, REQUIRED)}) GROUP BY ALL"
     )
     if con is not None:
-        return con.execute(sql).fetchall()
-    with duckdb.connect() as own:
-        return own.execute(sql).fetchall()
+        rows = con.execute(sql).fetchall()
+    else:
+        with duckdb.connect() as own:
+            rows = own.execute(sql).fetchall()
+    return [(n, year, Decimal(revenue), Decimal(margin), lines) for n, year, revenue, margin, lines in rows]
 
 
 def summary(paths: list[Path]) -> dict:

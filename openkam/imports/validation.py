@@ -66,6 +66,7 @@ STRUCTURE_CODES = {
     "UNQUOTED VALUE": "bad_quotes",
     "LINE SIZE OVER MAXIMUM": "line_too_long",
     "INVALID UNICODE": "bad_encoding",
+    "INVALID ENCODING": "bad_encoding",
 }
 
 
@@ -507,12 +508,15 @@ class Validator:
 
     def _collect_structure_errors(self) -> None:
         """Record every line DuckDB could not split into the header's columns."""
-        self.con.execute(f"SELECT count(*) FROM {self.source.rejects_relation}").fetchall()
+        # Every column is read (a count alone would skip them), so that bytes that are no valid
+        # UTF-8 are found too.
+        lengths = ", ".join(f"max(strlen({ident}))" for ident in self.source.columns.values())
+        self.con.execute(f"SELECT count(*), {lengths} FROM {self.source.rejects_relation}").fetchall()
         cases = " ".join(
             f"WHEN {quote_literal(k)} THEN {quote_literal(v)}" for k, v in STRUCTURE_CODES.items()
         )
         self.con.execute(
-            "INSERT INTO okam_errors SELECT line, 0, '', '', left(trim(csv_line, chr(10) || chr(13)), 200), "
+            "INSERT INTO okam_errors SELECT DISTINCT line, 0, '', '', left(trim(csv_line, chr(10) || chr(13)), 200), "
             f"CASE CAST(error_type AS VARCHAR) {cases} ELSE 'unreadable' END, "
             f"CASE WHEN CAST(error_type AS VARCHAR) = 'LINE SIZE OVER MAXIMUM' THEN '{int(self.limits.max_line_bytes)}' "
             f"ELSE '{len(self.source.columns)}' END FROM reject_errors"
@@ -567,13 +571,20 @@ class Validator:
         not_null = " AND ".join(f"{k} IS NOT NULL" for k in keys)
         value = " || ' / ' || ".join(keys)
         position, column = self._error_column(shown if shown in self.mapping else keys[0])
+        # First only the hashes that occur more than once: no such hash (the usual case) proves
+        # every key unique with one aggregation of 64-bit integers, without keeping the keys.
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE okam_repeated AS SELECT hash({key_list}) AS h "
+            f"FROM okam_checked WHERE {not_null} GROUP BY h HAVING count(*) > 1"
+        )
+        if not self.con.execute("SELECT count(*) FROM okam_repeated").fetchall()[0][0]:
+            return
         self.con.execute(
             f"""
             INSERT INTO okam_errors
             WITH k AS (SELECT __row, {key_list}, hash({key_list}) AS h FROM okam_checked WHERE {not_null}),
-                 d AS (SELECT h FROM k GROUP BY h HAVING count(*) > 1),
                  c AS (SELECT k.*, min(__row) OVER (PARTITION BY {key_list}) AS first_row
-                       FROM k SEMI JOIN d USING (h))
+                       FROM k SEMI JOIN okam_repeated USING (h))
             SELECT __row, {position}, {quote_literal(column)}, {quote_literal(shown)}, left({value}, 200),
                    {quote_literal(code)}, CAST(first_row AS VARCHAR)
             FROM c WHERE __row > first_row

@@ -208,6 +208,26 @@ def test_a_line_over_the_line_limit_is_a_rejected_row(tmp_path, customers, setti
     assert [(e["row"], e["code"], e["param"]) for e in run.errors] == [(3, "line_too_long", "5000")]
 
 
+def test_a_utf8_file_that_turns_invalid_later_is_rejected_with_the_rows(tmp_path, customers, monkeypatch):
+    # The encoding is decided on the first chunk with umlauts; DuckDB refuses the bad row later.
+    monkeypatch.setattr("openkam.imports.readers.CHUNK", 256)
+
+    def line(number, product, encoding):
+        row = ROWS[2]
+        return (";".join([row[0], str(number), *row[2:4], product, *row[5:]]) + "\r\n").encode(encoding)
+
+    data = csv_bytes([ROWS[0]], encoding="utf-8") + line(1, "Müller", "utf-8") + line(2, "Jäger", "cp1252")
+    data += b"".join(line(n, "Meier", "utf-8") for n in range(3, 13))
+    assert len(data) > 256
+
+    run = run_import(write(tmp_path, "f.csv", data))
+
+    assert run.status == ImportStatus.REJECTED
+    assert run.encoding == "utf-8"
+    assert [(e["row"], e["code"]) for e in run.errors] == [(4, "bad_encoding")]
+    assert "J" in run.errors[0]["value"]
+
+
 def test_rows_with_stray_quotes_are_rejected_with_their_line(tmp_path, customers):
     data = csv_bytes([ROWS[0]]) + b'R-9;1;01.01.2025;10001;"offen;G;B;S;1;1,00;0,50;EUR\r\n'
 

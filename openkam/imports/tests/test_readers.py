@@ -59,6 +59,24 @@ def test_utf8_that_turns_invalid_late_in_a_big_file_is_windows_1252(tmp_path):
     assert scan_encoding(write(tmp_path, "f.csv", data)) == "cp1252"
 
 
+def test_the_first_chunk_with_umlauts_decides_for_utf8(tmp_path, monkeypatch):
+    # The rest of a file is not decoded once a chunk with non-ASCII bytes was valid UTF-8:
+    # DuckDB's strict reading refuses the rows that turn out invalid (test_hostile).
+    monkeypatch.setattr("openkam.imports.readers.CHUNK", 64)
+    data = "Kunde;Umsatz\nMüller;1,5\n".encode() + b"Meier;1,5\n" * 20 + "Jäger;2,5\n".encode("cp1252")
+
+    assert scan_encoding(write(tmp_path, "f.csv", data)) == "utf-8"
+
+
+def test_binary_bytes_are_looked_for_after_the_decision(tmp_path, monkeypatch):
+    monkeypatch.setattr("openkam.imports.readers.CHUNK", 64)
+    data = "Kunde;Umsatz\nMüller;1,5\n".encode() + b"Meier;1,5\n" * 20 + b"\x00\x01\x02"
+
+    with pytest.raises(FileRefused) as refused:
+        scan_encoding(write(tmp_path, "f.csv", data))
+    assert refused.value.code == "binary"
+
+
 def test_a_requested_encoding_that_does_not_fit_is_refused(tmp_path):
     path = write(tmp_path, "f.csv", "Kunde;Umsatz\nMüller;1\n".encode("cp1252"))
 

@@ -31,6 +31,10 @@ SHOWN_ERRORS = 20
 
 class Command(BaseCommand):
     help = "Import a sales ledger or customer master file (CSV, XLSX, Parquet) synchronously."
+    # The system checks load every URL pattern and the whole API (~1.7 s) and find nothing an
+    # import needs: the deployment is checked by `manage.py check --deploy`, like Django's own
+    # shell and dbshell commands, which skip them too.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path, help="The file to import.")
