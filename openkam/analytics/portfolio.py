@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from .scoring import RANK_DECIMALS, as_arrow, is_finite_number
+from .scoring import RANK_DECIMALS, as_arrow, is_finite_number, unique_ids
 
 __all__ = ["QUADRANTS", "Quadrant", "check_threshold", "portfolio_positions", "quadrant_for"]
 
@@ -120,7 +120,7 @@ def _scores(table: Any, name: str, id_column: str) -> pa.Table:
         if column not in table.column_names:
             raise ValueError(f"The {name} table lacks the column {column!r} (a score_customers result).")
     ids = table.column(id_column)
-    if ids.null_count or pc.count_distinct(ids).as_py() != len(ids):
+    if ids.null_count or not unique_ids(ids):
         raise ValueError(f"The {name} table must have one row per {id_column}.")
     return table.select([id_column, "score"]).rename_columns([id_column, name])
 
@@ -143,7 +143,7 @@ def _size(size: Any, id_column: str, size_column: str | None) -> pa.Table:
     if not (pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)):
         raise ValueError(f"The size column {size_column!r} must be numeric, not {kind}.")
     ids = table.column(id_column)
-    if ids.null_count or pc.count_distinct(ids).as_py() != len(ids):
+    if ids.null_count or not unique_ids(ids):
         raise ValueError(f"The size table must have one row per {id_column}.")
     values = pc.cast(table.column(size_column), pa.float64())
     return pa.table({id_column: ids, "size": values})

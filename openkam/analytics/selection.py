@@ -26,7 +26,6 @@ from typing import Any, Literal
 
 import ibis
 import pyarrow as pa
-import pyarrow.compute as pc
 from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -34,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from .abc import DEFAULT_CUTOFFS, DEFAULT_LABELS, abc_classes, validate_cutoffs
 from .metrics import customer_metrics, customer_metrics_expr, ledger_years, margin_column, revenue_column
 from .portfolio import check_threshold, portfolio_positions
-from .scoring import CriterionSpec, as_arrow, check_criteria, score_customers
+from .scoring import CriterionSpec, as_arrow, check_criteria, score_customers, unique_ids
 from .whitespace import whitespace_matrix
 
 __all__ = [
@@ -122,7 +121,7 @@ def _ratings(ratings: Any, metric_columns: Sequence[str]) -> pa.Table | None:
     if clashes:
         raise ValueError(f"Ratings columns must not repeat metric names: {', '.join(clashes)}.")
     ids = table.column(ID_COLUMN)
-    if ids.null_count or pc.count_distinct(ids).as_py() != len(ids):
+    if ids.null_count or not unique_ids(ids):
         raise ValueError(f"The ratings must have one row per {ID_COLUMN}.")
     return table
 

@@ -17,6 +17,8 @@ from openkam.analytics.scoring import (
     competition_rank,
     normalise,
     score_customers,
+    strictly_ascending,
+    unique_ids,
 )
 
 C = CriterionSpec
@@ -195,6 +197,23 @@ def test_the_result_is_deterministic_whatever_the_input_order():
     shuffled = table.take(rng.permutation(500))
     criteria = [C("a", 2, normalisation="rank"), C("b", 1, normalisation="zscore")]
     assert score_customers(table, criteria).equals(score_customers(shuffled, criteria))
+
+
+@pytest.mark.parametrize(
+    ("ids", "ascending", "unique"),
+    [
+        ([], True, True),
+        (["a"], True, True),
+        (["a", "b", "c"], True, True),
+        (["a", "b", "b"], False, False),
+        (["b", "a", "c"], False, True),
+        (["b", "a", "b"], False, False),
+    ],
+)
+def test_ids_in_strictly_ascending_order_are_unique_without_counting(ids, ascending, unique):
+    column = pa.chunked_array([ids[:1], ids[1:]], type=pa.string())
+    assert strictly_ascending(column) is ascending
+    assert unique_ids(column) is unique
 
 
 def test_accepts_pandas_and_empty_tables():
