@@ -8,8 +8,12 @@ class OpportunitiesConfig(AppConfig):
     verbose_name = pgettext_lazy("sales opportunity", "Opportunities")
 
     def ready(self) -> None:
-        from openkam.core.templatetags.openkam import register_action_labels
+        from openkam.core.templatetags.openkam import register_action_labels, register_value_choices
+        from openkam.stakeholders.choices import BuyingRole
 
         from .choices import AUDIT_ACTIONS
 
         register_action_labels(AUDIT_ACTIONS)
+        register_value_choices(
+            "opportunities.decisionparticipant", "roles", BuyingRole.choices, separator=", "
+        )

@@ -41,7 +41,6 @@ from openkam.business.choices import CellStatus
 from openkam.core.editing import refuse_unknown, stripped
 from openkam.core.locking import check_version, save_versioned
 from openkam.core.services import apply_changes, audit_record
-from openkam.stakeholders.choices import BuyingRole
 from openkam.stakeholders.services import normalised_roles
 
 from .choices import CLOSED_STAGES, DEFAULT_PROBABILITY, QUALIFICATION_ITEMS, Stage
@@ -93,9 +92,10 @@ def _today() -> datetime.date:
 
 
 def audit_value(field: str, value: Any) -> Any:
-    """A value as the timeline shows it: money with its currency, probabilities in percent,
-    roles by their labels. Choice fields (stage, position, reason) are stored as their codes and
-    labelled in the reader's language by the timeline; people, cells and goals by their name."""
+    """A value as the timeline shows it: money with its currency, probabilities in percent.
+    Choice fields (stage, position, reason) and the buying roles (joined by commas) are stored
+    as their codes and labelled in the reader's language by the timeline; people, cells and
+    goals by their name."""
     if value is None or value == "":
         return value
     if field == "value" and isinstance(value, Decimal | int):
@@ -103,18 +103,14 @@ def audit_value(field: str, value: Any) -> Any:
     if field == "probability":
         return f"{value} %"
     if field == "roles" and isinstance(value, list):
-        # A list would be read as an (old, new) pair by the audit trail: store the roles as text.
-        return _role_labels(value)
+        # A list would be read as an (old, new) pair by the audit trail: store the role codes as
+        # text; the timeline labels them in the reader's language.
+        return ", ".join(value)
     return value
 
 
 def _audit_diff(diff: Mapping[str, tuple[Any, Any]]) -> dict[str, tuple[Any, Any]]:
     return {field: (audit_value(field, old), audit_value(field, new)) for field, (old, new) in diff.items()}
-
-
-def _role_labels(roles: Iterable[str]) -> str:
-    labels = dict(BuyingRole.choices)
-    return ", ".join(str(labels.get(role, role)) for role in roles)
 
 
 # Checks -----------------------------------------------------------------------------------------

@@ -8,8 +8,14 @@ class RaciConfig(AppConfig):
     verbose_name = _("RACI matrix")
 
     def ready(self) -> None:
-        from openkam.core.templatetags.openkam import register_action_labels
+        from openkam.core.templatetags.openkam import (
+            OTHER_KEYS,
+            register_action_labels,
+            register_value_choices,
+        )
 
-        from .choices import AUDIT_ACTIONS
+        from .choices import AUDIT_ACTIONS, Letter
 
         register_action_labels(AUDIT_ACTIONS)
+        # The letters of a task's row are audited per person, as codes.
+        register_value_choices("raci.racitask", OTHER_KEYS, Letter.choices)

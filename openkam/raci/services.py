@@ -58,10 +58,6 @@ def _team_ids(account: KeyAccount) -> set[int]:
     }
 
 
-def _label(letter: str) -> str:
-    return str(Letter(letter).label) if letter else ""
-
-
 def _names(users: Mapping[int, User]) -> dict[int, str]:
     """Readable, distinct names for the audit entry (two people of the same name get their login)."""
     names: dict[int, str] = {}
@@ -197,7 +193,8 @@ def _store_letters(
         new = after.get(pk, "")
         if old == new:
             continue
-        changes[names[pk]] = [_label(old), _label(new)]
+        # Letters are stored as codes; the timeline labels them in the reader's language.
+        changes[names[pk]] = [old, new]
         if not new:
             delete.append(stored[pk].pk)
         elif not old:
@@ -360,7 +357,7 @@ def _create(
         f: getattr(task, f) for f in (*TASK_FIELDS, "template_key") if getattr(task, f)
     }
     for pk, letter in sorted(after.items(), key=lambda item: "RASCI".index(item[1])):
-        changes[names[pk]] = _label(letter)
+        changes[names[pk]] = letter
     audit_record(actor=actor, action="raci.task.create", target=task, account_id=account.pk, changes=changes)
     return task
 

@@ -8,8 +8,9 @@ class StakeholdersConfig(AppConfig):
     verbose_name = _("Stakeholders")
 
     def ready(self) -> None:
-        from openkam.core.templatetags.openkam import register_action_labels
+        from openkam.core.templatetags.openkam import register_action_labels, register_value_choices
 
-        from .choices import AUDIT_ACTIONS
+        from .choices import AUDIT_ACTIONS, BuyingRole
 
         register_action_labels(AUDIT_ACTIONS)
+        register_value_choices("stakeholders.stakeholder", "buying_roles", BuyingRole.choices, separator=", ")

@@ -94,7 +94,8 @@ def normalised_roles(roles) -> list[str]:
 
 
 def _audit_value(field: str, value: Any) -> Any:
-    # A list would be read as an (old, new) pair by the audit trail: store the roles as text.
+    # A list would be read as an (old, new) pair by the audit trail: store the role codes as
+    # text; the timeline labels them in the reader's language.
     if field == "buying_roles" and isinstance(value, list):
         return ", ".join(value)
     return value

@@ -68,25 +68,48 @@ def register_action_labels(labels: dict) -> None:
     ACTION_LABELS.update(labels)
 
 
+#: Audit values stored as codes that the timeline labels in the reader's language, beyond what
+#: a model field's own choices cover: ``{(target model label, key): (choices, separator)}``. A
+#: key ``"*"`` stands for every key that is no field of the model (RACI letters are stored per
+#: person); with a separator the value is a list of codes joined by it ("decision_maker, user").
+VALUE_CHOICES: dict[tuple[str, str], tuple[dict, str | None]] = {}
+OTHER_KEYS = "*"
+
+
+def register_value_choices(model_label: str, key: str, choices, *, separator: str | None = None) -> None:
+    """Let an app have the timeline label the codes it stores for ``key`` of ``model_label``
+    (called from its ``AppConfig.ready``). Values that are no code are shown as they are: older
+    entries may hold labels."""
+    VALUE_CHOICES[(model_label, key)] = (dict(choices), separator)
+
+
 @register.filter
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
 
 
 @lru_cache(maxsize=512)
-def _field_meta(model_label: str, field_name: str) -> tuple[object, dict]:
-    """Label and choices of a model field, looked up once per process (timelines repeat them)."""
+def _field_meta(model_label: str, field_name: str) -> tuple[object, dict, bool]:
+    """Label and choices of a model field, and whether it is one, looked up once per process
+    (timelines repeat them)."""
     try:
         field = apps.get_model(model_label)._meta.get_field(field_name)
     except (LookupError, ValueError, FieldDoesNotExist):
-        return field_name, {}
-    return getattr(field, "verbose_name", field_name), dict(getattr(field, "flatchoices", None) or [])
+        return field_name, {}, False
+    return getattr(field, "verbose_name", field_name), dict(getattr(field, "flatchoices", None) or []), True
 
 
 def _field_display(model_label: str, field_name: str, value):
-    label, choices = _field_meta(model_label, field_name)
+    label, choices, is_field = _field_meta(model_label, field_name)
     if isinstance(value, str | int) and value in choices:
-        value = choices[value]
+        return label, choices[value]
+    registered = VALUE_CHOICES.get((model_label, field_name))
+    if registered is None and not is_field:
+        registered = VALUE_CHOICES.get((model_label, OTHER_KEYS))
+    if registered is not None and isinstance(value, str):
+        codes, separator = registered
+        parts = value.split(separator) if separator and value else [value]
+        value = (separator or "").join(str(codes.get(part, part)) for part in parts)
     return label, value
 
 

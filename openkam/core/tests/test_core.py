@@ -109,3 +109,27 @@ def test_filter_controls_render_selected_values_and_escape_text():
     assert '<option value="b">B</option>' in html
     assert 'type="checkbox" id="id_mine" name="mine" checked' in html
     assert 'value="&quot;&gt;&lt;script&gt;"' in html and 'maxlength="5"' in html
+
+
+def test_the_timeline_labels_stored_codes_in_the_readers_language():
+    from openkam.core.templatetags.openkam import audit_changes
+
+    roles = AuditEntry(
+        target_type="opportunities.decisionparticipant",
+        changes={"roles": ["decision_maker, influencer", "user, Entscheider"]},
+    )
+    letters = AuditEntry(
+        target_type="raci.racitask", changes={"Eva Ebert": ["I", "R"], "title": "I", "position": [1, 2]}
+    )
+    stakeholder = AuditEntry(target_type="stakeholders.stakeholder", changes={"buying_roles": ""})
+
+    with translation.override("de"):
+        assert audit_changes(roles) == [
+            ("Rollen in dieser Entscheidung", "Entscheider, Beeinflusser", "Anwender, Entscheider")
+        ]
+        # Letters are labelled for the people (keys that are no field), a title stays as written.
+        assert audit_changes(letters)[0] == ("Eva Ebert", "Informiert", "Durchführungsverantwortlich")
+        assert audit_changes(letters)[1][2] == "I"
+        assert audit_changes(stakeholder)[0][2] == ""
+    with translation.override("en"):
+        assert audit_changes(roles)[0][1:] == ("Decision maker, Influencer", "User, Entscheider")

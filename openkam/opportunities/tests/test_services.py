@@ -390,7 +390,7 @@ def test_participants_are_added_with_their_roles_in_this_decision(world):
     )
     assert participant.roles == [BuyingRole.DECISION_MAKER, BuyingRole.INFLUENCER]
     entry = AuditEntry.objects.get(action="opportunities.participant.add")
-    assert entry.changes == {"roles": "Decision maker, Influencer", "note": "•••"}
+    assert entry.changes == {"roles": "decision_maker, influencer", "note": "•••"}
 
     changed = services.participant_set(
         actor=world.owner, opportunity=opp, stakeholder=world.stakeholder, roles=["user"]
@@ -398,8 +398,8 @@ def test_participants_are_added_with_their_roles_in_this_decision(world):
     assert changed.pk == participant.pk
     assert DecisionParticipant.objects.get().roles == ["user"]
     assert AuditEntry.objects.get(action="opportunities.participant.update").changes["roles"] == [
-        "Decision maker, Influencer",
-        "User",
+        "decision_maker, influencer",
+        "user",
     ]
 
     services.participant_remove(actor=world.owner, participant=changed)

@@ -169,7 +169,7 @@ def test_a_valid_cell_edit_answers_with_the_updated_row(client, world):
     assert 'role="status">Saved</span>' in _cell(html, world.extended)
     assert "raci-cell-form" not in html
     entry = AuditEntry.objects.get(action="raci.letters.update")
-    assert entry.changes == {"Eva Ebert": ["Informed", "Consulted"]}
+    assert entry.changes == {"Eva Ebert": ["I", "C"]}
 
 
 def test_a_stale_cell_edit_gets_the_conflict_message(client, world):
@@ -349,6 +349,20 @@ def test_letter_changes_read_well_on_the_account_timeline(client, world):
 
     assert "changed letters in the RACI matrix: Annual review" in html
     assert "Eva Ebert: Informed → Responsible" in html
+
+
+def test_the_timeline_names_the_letters_in_the_readers_language(client, world):
+    task = annual_review(world)
+    client.force_login(world.owner)  # edits in English
+    client.post(_url("cell", world, task.pk, world.extended.pk), {"letter": "R", "version": "1"}, **HTMX)
+    world.teammate.language = "de"
+    world.teammate.save()
+    client.force_login(world.teammate)
+
+    html = _html(client.get(reverse("accounts:detail", args=[world.account.pk])))
+
+    assert "Eva Ebert: Informiert → Durchführungsverantwortlich" in html
+    assert "Informed" not in html
 
 
 def test_the_my_tasks_partial_lists_duties_per_account(world):
