@@ -1,18 +1,20 @@
-"""The pipeline list as an XLSX or CSV download, one line per opportunity.
+"""Opportunities as an XLSX or CSV download, one line per opportunity.
 
-The file holds exactly what the list shows for the same filters (the caller passes the queryset,
-built from ``pipeline.opportunities_for_pipeline``, so nobody exports an opportunity they could
-not see). It is written while the request waits: a pipeline has hundreds of lines, not
-hundreds of thousands. Headers and choice labels are in the reader's language; the German CSV
-uses semicolons and decimal commas (``openkam.core.exporters``).
+Two pages export with the same columns: the pipeline list (the caller passes the queryset built
+from ``pipeline.opportunities_for_pipeline``) and one account's opportunity list (the
+opportunities of an account loaded through ``get_account_for_user``). Either way the caller
+decides what may be seen, so nobody exports an opportunity they could not see. The file is
+written while the request waits: a pipeline has hundreds of lines, not hundreds of thousands.
+Headers and choice labels are in the reader's language; the German CSV uses semicolons and
+decimal commas (``openkam.core.exporters``).
 """
 
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,8 +36,12 @@ def _name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
-def pipeline_table(opportunities: QuerySet[Opportunity]) -> tuple[list[str], list[list]]:
-    """Header and lines of the export, translated in the active language."""
+def pipeline_table(opportunities: Iterable[Opportunity]) -> tuple[list[str], list[list]]:
+    """Header and lines of the export, translated in the active language.
+
+    Reads each opportunity's account with its customer and KAM, and its owner: join them
+    beforehand, or the export asks the database once per line.
+    """
     header = [
         _("Key account"),
         _("Customer number"),
@@ -77,19 +83,31 @@ def pipeline_table(opportunities: QuerySet[Opportunity]) -> tuple[list[str], lis
     return header, rows
 
 
-def pipeline_download(opportunities: QuerySet[Opportunity], fmt: str, *, language: str) -> HttpResponse:
-    """The response with the file (``fmt`` "xlsx" or "csv") in ``language``."""
+def pipeline_download(
+    opportunities: Iterable[Opportunity],
+    fmt: str,
+    *,
+    language: str,
+    name: str = "pipeline",
+    sheet_title: str = "",
+) -> HttpResponse:
+    """The response with the file (``fmt`` "xlsx" or "csv") in ``language``.
+
+    The file is called ``<name>-<today>.<fmt>``; ``name`` must be ASCII without quotes (callers
+    slugify what they put into it). The XLSX sheet is called ``sheet_title``, by default
+    "Pipeline" in ``language``.
+    """
     with override(language):
         header, rows = pipeline_table(opportunities)
         with tempfile.TemporaryDirectory(prefix="openkam-export-") as folder:
-            path = Path(folder) / f"pipeline.{fmt}"
+            path = Path(folder) / f"export.{fmt}"
             if fmt == "csv":
                 # Dates stay ISO (2026-09-30): every spreadsheet reads them, in any language.
                 write_csv(path, header, rows, language=language)
             else:
-                write_xlsx(path, header, rows, sheet_title=_("Pipeline"))
+                write_xlsx(path, header, rows, sheet_title=sheet_title or _("Pipeline"))
             content = path.read_bytes()
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    name = f"pipeline-{timezone.localdate().isoformat()}.{fmt}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    filename = f"{name}-{timezone.localdate().isoformat()}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

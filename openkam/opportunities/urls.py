@@ -6,6 +6,7 @@ app_name = "opportunities"
 urlpatterns = [
     path("", views.opportunity_list, name="list"),
     path("new/", views.opportunity_create, name="create"),
+    path("export/", views.opportunity_export, name="export"),
     path("<int:pk>/", views.opportunity_detail, name="detail"),
     path("<int:pk>/edit/", views.opportunity_edit, name="edit"),
     path("<int:pk>/delete/", views.opportunity_delete, name="delete"),

@@ -1,13 +1,16 @@
 """Pages of a key account's opportunities: the list, one opportunity with its qualification
 checklist, stage moves and the buying center of the decision, and the forms.
 
-Everyone who may see the account reads; the account's KAM and every team member, core and
-extended, change (``can_edit_opportunities``; others get 403 and see no buttons). The checklist
-is ticked with htmx in place; without JavaScript the same URL works as an ordinary form.
+Everyone who may see the account reads, and downloads the list as XLSX or CSV; the account's KAM
+and every team member, core and extended, change (``can_edit_opportunities``; others get 403 and
+see no buttons). The checklist is ticked with htmx in place; without JavaScript the same URL works
+as an ordinary form.
 """
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -17,7 +20,9 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from openkam.accounts.permissions import can_work_on_account, get_account_for_user
@@ -25,7 +30,7 @@ from openkam.business.choices import CellStatus
 from openkam.core.forms import add_service_errors, submit_to_service
 from openkam.core.locking import EditConflict
 
-from . import services
+from . import pipeline_exports, services
 from .choices import CLOSED_STAGES, DEFAULT_PROBABILITY, OPEN_STAGES, STAGE_ORDER, Stage
 from .forms import (
     CloseForm,
@@ -36,6 +41,7 @@ from .forms import (
     ParticipantForm,
 )
 from .permissions import can_edit_opportunities, get_opportunity_for_user, get_participant_for_user, require
+from .pipeline_forms import ExportFormat
 from .rules import weighted_value
 from .selectors import (
     account_pipeline,
@@ -104,6 +110,47 @@ def opportunity_list(request, account_pk):
     account = get_account_for_user(request.user, account_pk)
     return render(
         request, "opportunities/list.html", _page(request, account, pipeline=account_pipeline(account))
+    )
+
+
+def _export_opportunities(account) -> list:
+    """The account's opportunities in the order of its list page: the open ones by stage and
+    expected close, then the won and lost ones, last closed first (one query; the account,
+    loaded with its customer and KAM, is set on every line)."""
+    rows = list(account.opportunities.select_related("owner").order_by("expected_close", "pk"))
+    open_ones = sorted((o for o in rows if o.stage in OPEN_STAGES), key=lambda o: STAGE_ORDER[o.stage])
+    closed = sorted(
+        (o for o in rows if o.stage in CLOSED_STAGES),
+        key=lambda o: (o.closed_on or date.min, o.pk),
+        reverse=True,
+    )
+    return open_ones + closed
+
+
+def _export_name(account) -> str:
+    """``opportunities-<customer number>-<customer name>``, ASCII only: file names end up in
+    headers, logs and download folders."""
+    number = re.sub(r"[^A-Za-z0-9_-]+", "-", account.customer.number).strip("-") or str(account.pk)
+    name = slugify(account.customer.name)[:40].strip("-")
+    prefix = slugify(pgettext("file name", "opportunities")) or "opportunities"
+    return "-".join(part for part in (prefix, number, name) if part)
+
+
+@login_required
+@require_GET
+def opportunity_export(request, account_pk):
+    """Every opportunity of the account as XLSX (default) or CSV (``?format=csv``), with the
+    columns of the pipeline export, in the order of the list page."""
+    account = get_account_for_user(request.user, account_pk)
+    fmt = request.GET.get("format", ExportFormat.XLSX)
+    if fmt not in (ExportFormat.XLSX, ExportFormat.CSV):
+        raise Http404
+    return pipeline_exports.pipeline_download(
+        _export_opportunities(account),
+        fmt,
+        language=request.LANGUAGE_CODE,
+        name=_export_name(account),
+        sheet_title=account.customer.name,
     )
 
 

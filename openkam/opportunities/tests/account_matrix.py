@@ -52,6 +52,8 @@ def _participant_add(world, user):
 HTML_CASES = {
     "opportunities:list": Case(_acc("opportunities:list"), READERS),
     "opportunities:create": Case(_acc("opportunities:create"), EDITORS),
+    # Whoever reads the account's opportunities may download them (XLSX without ``?format``).
+    "opportunities:export": Case(_acc("opportunities:export"), READERS),
     "opportunities:detail": Case(_acc("opportunities:detail", _opportunity), READERS),
     "opportunities:edit": Case(_acc("opportunities:edit", _opportunity), EDITORS),
     "opportunities:delete": Case(_acc("opportunities:delete", _opportunity), post_ok(EDITORS), method="post"),
