@@ -20,7 +20,7 @@ from django.db import transaction
 from openkam.business.demo import seed_business
 from openkam.competition.demo import seed_competition
 from openkam.designations.demo import seed_designations
-from openkam.growth.demo import seed_growth
+from openkam.growth.demo import seed_growth, seed_growth_for_plan
 from openkam.imports.services import ledger_register
 from openkam.opportunities.demo import seed_opportunities
 from openkam.personality.demo import seed_personality
@@ -261,10 +261,12 @@ def generate_company(
         seed_designations(users=users)
         # The key accounts' analysis and plans: profiles, market, SWOT, requirements and
         # competitors, whitespace, then the plans (in several states) and their growth questions.
+        # Last year's plan is answered when its research is done, so that its frozen versions
+        # and this year's plan started from it hold the answers; the other plans afterwards.
         seed_profiles(users=users)
         seed_competition(users=users)
         seed_business(users=users)
-        seed_plans(users=users)
+        seed_plans(users=users, research=seed_growth_for_plan)
         seed_growth(users=users)
         # The buying centers in depth (levels, reports-to, roles, attitudes, our relationship
         # owners) of every key account, the designated ones included; personality profiles, two

@@ -44,6 +44,7 @@ AUDIT_ACTIONS = {
     "growth.answer.research": _("turned a growth-plan question into a research action"),
     "growth.answer.reopen": _("reopened a growth-plan question"),
     "growth.answer.update": _("changed the answer to a growth-plan question"),
+    "growth.answer.carry_over": _("took over the growth-plan answers of the previous cycle"),
     "growth.question.create": _("added a question to the question bank"),
     "growth.question.update": _("changed a question of the question bank"),
     "growth.question.deactivate": _("deactivated a question of the question bank"),

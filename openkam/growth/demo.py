@@ -6,10 +6,18 @@ come: a plan past research has dealt with nearly every question, one in research
 each category (the rest still open, some as research actions of the team), one still at its
 strategy with a few facts. Plans without steps take these states in turn, the last one being
 "not started". The last plan whose research is complete carries two answers that speak against
-the KAM fit. Everything is written through ``services.answer_save`` with the account's KAM as the
-actor, so the timeline shows it as people would have done it. Which plan gets what depends only on
-the database (plan order by account and fiscal year), so equal demo companies get equal answers.
-The texts are German, like the rest of the demo's data.
+the KAM fit.
+
+Last year's completed plan is answered earlier: the generator hands ``seed_growth_for_plan`` to
+``seed_plans``, which calls it when that plan's research is done, before its versions are frozen
+(a frozen version keeps the growth-plan answers) and before this year's plan is started from it
+(which takes the answers over). ``seed_growth`` then lets the team of such a carried-over plan in
+research re-check what may have changed: a few questions become research actions again.
+
+Everything is written through the services with the account's KAM as the actor, so the timeline
+shows it as people would have done it. Which plan gets what depends only on the database (plan
+order by account and fiscal year), so equal demo companies get equal answers. The texts are
+German, like the rest of the demo's data.
 """
 
 from __future__ import annotations
@@ -221,6 +229,33 @@ def _seed_plan(plan: Plan, share: float, *, offset: int, with_concerns: bool, re
         result.fit_concerns += bool(arguments.get("against_fit"))
 
 
+def _recheck(plan: Plan, result: SeedResult) -> None:
+    """The team of a plan that took its answers over from the previous cycle turns the questions
+    most likely to have changed (``RESEARCH``) into research actions for this year."""
+    people = _owner_and_team(plan)
+    if not people:
+        return
+    actor = plan.account.owner if plan.account.owner.is_active else None
+    answers = (
+        Answer.objects.filter(plan=plan, question__key__in=RESEARCH, question__is_active=True)
+        .select_related("question")
+        .order_by("question__category", "question__position", "question__pk")
+    )
+    for number, answer in enumerate(answers):
+        notes, month = RESEARCH[answer.question.key]
+        services.answer_save(
+            actor=actor,
+            plan=plan,
+            question=answer.question,
+            status=AnswerStatus.RESEARCH,
+            text=notes,
+            research_owner=people[number % len(people)],
+            research_due_date=datetime.date(plan.fiscal_year, month, 15),
+            version=answer.version,
+        )
+        result.research += 1
+
+
 def _share(plan: Plan, index: int) -> float:
     """How far the plan's research is, from its steps (the plans app's demo sets them): done,
     under way, or the plan is still at its strategy. Plans without steps take turns."""
@@ -240,16 +275,16 @@ def seed_growth(*, users: Mapping[str, User] | None = None) -> SeedResult:
 
     ``users`` is accepted for the generator's uniform call and not needed: the KAM of each account
     answers, the owner and team own the research actions. Plans that have answers already are
-    left alone, so a second call changes nothing.
+    left alone, except a plan in research that took its answers over from the previous cycle and
+    has no research answer yet: its team re-checks a few. So a second call changes nothing.
     """
     install_default_questions(Question)
     result = SeedResult()
-    plans = list(
-        Plan.objects.select_related("account", "account__owner", "account__customer")
-        .prefetch_related("steps")
-        .order_by("account_id", "fiscal_year", "pk")
-    )
+    plans = _plans_in_order()
     answered = set(Answer.objects.values_list("plan_id", flat=True).distinct())
+    researching = set(
+        Answer.objects.filter(status=AnswerStatus.RESEARCH).values_list("plan_id", flat=True).distinct()
+    )
     shares = [_share(plan, index) for index, plan in enumerate(plans)]
     # The answers against the KAM fit go to the last plan whose research is complete (unless the
     # database holds some already).
@@ -257,8 +292,39 @@ def seed_growth(*, users: Mapping[str, User] | None = None) -> SeedResult:
     if not Answer.objects.filter(against_fit=True).exists():
         concerns_in = max((i for i, share in enumerate(shares) if share == COMPLETE), default=None)
     for index, plan in enumerate(plans):
-        if plan.pk in answered or not shares[index]:
+        if not shares[index]:
             continue
-        _seed_plan(plan, shares[index], offset=index, with_concerns=index == concerns_in, result=result)
-        result.plans += 1
+        if plan.pk not in answered:
+            _seed_plan(plan, shares[index], offset=index, with_concerns=index == concerns_in, result=result)
+            result.plans += 1
+        elif plan.previous_id and shares[index] == IN_RESEARCH and plan.pk not in researching:
+            # Answers taken over from the previous cycle; once re-checked it has research answers.
+            _recheck(plan, result)
+    return result
+
+
+def _plans_in_order():
+    return list(
+        Plan.objects.select_related("account", "account__owner", "account__customer")
+        .prefetch_related("steps")
+        .order_by("account_id", "fiscal_year", "pk")
+    )
+
+
+@transaction.atomic
+def seed_growth_for_plan(plan: Plan) -> SeedResult:
+    """Answer the growth-plan questions of ``plan`` as a team whose research is complete (nearly
+    every question dealt with, none against the KAM fit), whatever its steps say yet.
+
+    ``openkam.plans.demo.seed_plans`` calls it for a plan before freezing versions of it. The
+    plan gets the answers ``seed_growth`` would give it at its place in the plan order, so the
+    demo stays deterministic; a plan that has answers already is left alone.
+    """
+    install_default_questions(Question)
+    result = SeedResult()
+    if Answer.objects.filter(plan=plan).exists():
+        return result
+    offset = next(index for index, other in enumerate(_plans_in_order()) if other.pk == plan.pk)
+    _seed_plan(plan, COMPLETE, offset=offset, with_concerns=False, result=result)
+    result.plans += 1
     return result

@@ -302,3 +302,71 @@ def answer_save(
         changes={"question": question.key, **diff},
     )
     return answer
+
+
+# The next planning cycle ------------------------------------------------------------------------
+
+# What each status becomes in the next cycle's plan. What was answered or found not to apply is
+# still the team's knowledge; a research action belongs to the plan (and the task lists) of the
+# cycle it was planned in, so the question starts open, with what was noted as its draft.
+CARRIED_STATUS = {
+    AnswerStatus.ANSWERED: AnswerStatus.ANSWERED,
+    AnswerStatus.NOT_APPLICABLE: AnswerStatus.NOT_APPLICABLE,
+    AnswerStatus.RESEARCH: AnswerStatus.OPEN,
+    AnswerStatus.OPEN: AnswerStatus.OPEN,
+}
+
+
+@transaction.atomic
+def answers_carry_over(*, actor, previous: Plan, plan: Plan) -> int:
+    """Take the answers of ``previous`` into ``plan``, the plan of the next cycle of the same
+    account; returns how many were taken over.
+
+    Registered with ``plans.services.register_next_cycle_copier``, so ``plan_start_next_cycle``
+    calls it inside its transaction. Answered and not-applicable answers keep status, text,
+    reason and ``against_fit``; research answers and open drafts start open, keeping their text as
+    a draft, and without the research action, which stays with ``previous``. Not taken over:
+    open answers without text or reason (the same as no answer), answers to deactivated
+    questions (they can no longer be answered) and questions ``plan`` has an answer to already.
+    The copies are new answers (version 1) changed by ``actor``; one audit entry on the account
+    timeline records the number. PermissionDenied for anyone but the owner and the core team.
+    """
+    if actor is not None and not can_answer(actor, plan):
+        raise PermissionDenied
+    if previous.account_id != plan.account_id:
+        raise ValueError("Answers are carried over only between plans of one account.")
+    existing = set(Answer.objects.filter(plan=plan).values_list("question_id", flat=True))
+    editor = actor if getattr(actor, "pk", None) else None
+    copies = []
+    for answer in (
+        Answer.objects.filter(plan=previous, question__is_active=True)
+        .exclude(question_id__in=existing)
+        .order_by("question_id")
+    ):
+        status = CARRIED_STATUS[answer.status]
+        if status == AnswerStatus.OPEN and not (answer.text or answer.not_applicable_reason):
+            continue
+        # The values were validated when they were saved in ``previous``; only the status may
+        # change, and ``against_fit`` belongs to answered questions alone.
+        copies.append(
+            Answer(
+                plan=plan,
+                question_id=answer.question_id,
+                status=status,
+                text=answer.text,
+                not_applicable_reason=answer.not_applicable_reason,
+                against_fit=answer.against_fit and status == AnswerStatus.ANSWERED,
+                updated_by=editor,
+            )
+        )
+    if not copies:
+        return 0
+    Answer.objects.bulk_create(copies)
+    audit_record(
+        actor=actor,
+        action="growth.answer.carry_over",
+        target=plan,
+        account_id=plan.account_id,
+        changes={"previous": str(previous), "answers": len(copies)},
+    )
+    return len(copies)

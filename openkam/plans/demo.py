@@ -15,12 +15,18 @@ Dates are relative to ``today`` (default: the current date) and the texts depend
 account, so equal databases and an equal ``today`` give equal plans. Steps are marked done by
 the account owner where the plan meets the step's rules; where it cannot yet (the growth-plan
 answers are seeded by the growth app afterwards) the system records the state.
+
+The growth-plan answers belong to another app, which this one does not import. A frozen version
+keeps them, though, and the next cycle's plan takes them over, so the completed plan must be
+answered before its versions are frozen: the generator passes ``research``, the growth app's
+``seed_growth_for_plan``, which ``seed_plans`` calls for that plan when its research is done.
+Without it the versions hold no answers.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -38,6 +44,9 @@ from .models import Plan
 from .rigour import CORE_ELEMENTS
 
 HEAD_OF_KAM = "leitung"
+
+# Answers the growth-plan questions of a plan whose research is done (see the module docstring).
+Research = Callable[[Plan], object]
 
 
 @dataclass
@@ -204,6 +213,7 @@ def _completed_year(
     team: list[User],
     today: datetime.date,
     head: User | None,
+    research: Research | None,
     result: SeedResult,
 ) -> None:
     year = today.year - 1
@@ -214,6 +224,8 @@ def _completed_year(
     )
     _set_step(plan, Step.STRATEGY, StepState.DONE, "Vision und Strategie mit dem Kernteam abgestimmt.", owner)
     _fill(plan, account, helper)
+    if research is not None:
+        research(plan)
     _set_step(plan, Step.RESEARCH, StepState.DONE, "Kernteam gebildet, Wachstumsfragen bearbeitet.", owner)
     goals = _goals(plan, owner, year, ("1910000", "2.1", "3"))
     for title, who, month, status in (
@@ -355,12 +367,18 @@ def _head(users: Mapping[str, User] | None) -> User | None:
 
 
 @transaction.atomic
-def seed_plans(*, users: Mapping[str, User] | None = None, today: datetime.date | None = None) -> SeedResult:
+def seed_plans(
+    *,
+    users: Mapping[str, User] | None = None,
+    today: datetime.date | None = None,
+    research: Research | None = None,
+) -> SeedResult:
     """Create the demo plans (see the module docstring) for the first four key accounts.
 
     ``users`` maps demo user names to users (the generator's result); the head of KAM among them
-    takes part in the annual review. Does nothing when there are no key accounts, and nothing
-    twice: a database that holds plans already is left alone.
+    takes part in the annual review. ``research(plan)`` answers the growth-plan questions of last
+    year's plan before its versions are frozen. Does nothing when there are no key accounts, and
+    nothing twice: a database that holds plans already is left alone.
     """
     result = SeedResult()
     if Plan.objects.exists():
@@ -368,7 +386,7 @@ def seed_plans(*, users: Mapping[str, User] | None = None, today: datetime.date 
     today = today or timezone.localdate()
     head = _head(users)
     recipes = (
-        lambda a, owner, helper, team: _completed_year(a, owner, helper, team, today, head, result),
+        lambda a, owner, helper, team: _completed_year(a, owner, helper, team, today, head, research, result),
         lambda a, owner, helper, team: _in_execution(a, owner, helper, today, result),
         lambda a, owner, helper, team: _draft(a, owner, today, result),
         lambda a, owner, helper, team: _action_plan(a, owner, helper, today, result),

@@ -9,6 +9,7 @@ locking (``openkam.core.locking``) and writes an audit entry on the account time
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -140,6 +141,26 @@ def plan_update(*, actor, plan: Plan, version: int | None, **values) -> Plan:
     return plan
 
 
+# What later apps carry into the next cycle's plan. This app may not import them (imports flow
+# from ``plans`` to ``growth``, see docs/architecture.md), so they register a copier here from
+# their ``AppConfig.ready`` and ``plan_start_next_cycle`` calls it in its own transaction.
+NextCycleCopier = Callable[..., object]
+_NEXT_CYCLE_COPIERS: dict[str, NextCycleCopier] = {}
+
+
+def register_next_cycle_copier(key: str, copier: NextCycleCopier) -> None:
+    """Have ``copier(actor=..., previous=..., plan=...)`` called whenever a next cycle starts.
+
+    ``previous`` is the plan the cycle starts from, ``plan`` the new one (its own parts copied
+    already). Copiers run in the order they were registered, inside the transaction of
+    ``plan_start_next_cycle``: one that raises undoes the whole start. A key names the app's part
+    (``"growth"``); registering another function under a key in use raises ValueError.
+    """
+    if _NEXT_CYCLE_COPIERS.get(key, copier) is not copier:
+        raise ValueError(f"A next-cycle copier {key!r} is registered already")
+    _NEXT_CYCLE_COPIERS[key] = copier
+
+
 @transaction.atomic
 def plan_start_next_cycle(
     *, actor, plan: Plan, fiscal_year: int | None = None, plan_type: str | None = None
@@ -149,6 +170,9 @@ def plan_start_next_cycle(
     Copies vision, strategy, the texts of the development strategy, the topic map and the goals
     not reached yet; a copied goal starts from the value it had reached (its new baseline). The
     steps start again; open actions stay with the old plan (they remain on the task lists).
+    Then the registered copiers of later apps take over their parts (the growth app: the
+    growth-plan answers), all in one transaction. Raises PermissionDenied for anyone but the
+    owner and the core team, ValidationError when the account has a plan for that year already.
     """
     account = plan.account
     _check(actor, account)
@@ -197,6 +221,8 @@ def plan_start_next_cycle(
         account_id=account.pk,
         changes={"previous": str(plan)},
     )
+    for copier in _NEXT_CYCLE_COPIERS.values():
+        copier(actor=actor, previous=plan, plan=new)
     return new
 
 

@@ -608,8 +608,9 @@ def next_cycle(request, account_pk, plan_pk):
         form,
         title=_("Start the next planning cycle"),
         intro=_(
-            "The new plan takes over vision, strategy, the development strategy, the topic map and the goals "
-            "not reached yet (starting from the value reached). Its steps start again."
+            "The new plan takes over vision, strategy, the development strategy, the topic map, the goals "
+            "not reached yet (starting from the value reached) and the growth-plan answers (questions still "
+            "to research start open again). Its steps start again."
         ),
     )
 

@@ -5,8 +5,10 @@ from datetime import date
 import pytest
 
 from openkam.accounts.choices import TeamScope
+from openkam.core.models import AuditEntry
+from openkam.demo.generator import DemoSpec, generate_company
 from openkam.growth.choices import AnswerStatus
-from openkam.growth.demo import seed_growth
+from openkam.growth.demo import RESEARCH, seed_growth, seed_growth_for_plan
 from openkam.growth.models import Answer
 from openkam.growth.selectors import completeness_total, fit_concerns, plan_completeness
 from openkam.plans.choices import ActionSource, Step, StepState
@@ -17,6 +19,8 @@ from openkam.testing.factories import KeyAccountFactory, TeamMembershipFactory
 from .factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
+
+SMALL = DemoSpec(customers=300, lines=20_000, accounts=6, chunk_rows=4_000)
 
 
 def _plans(count: int):
@@ -98,3 +102,77 @@ def test_the_plans_of_the_demo_get_answers_as_far_as_their_research_has_come(wor
     ]
     assert in_research and all(p.actions.filter(source=ActionSource.RESEARCH).exists() for p in in_research)
     assert sum(fit_concerns(plan) for plan in Plan.objects.all()) == 2
+
+
+def _demo_as_the_generator_seeds_it(world):
+    KeyAccountFactory(owner=world.other_kam)
+    KeyAccountFactory(owner=world.owner)
+    _seed()
+
+
+def _seed():
+    seed_plans(today=date(2026, 6, 15), research=seed_growth_for_plan)
+    return seed_growth()
+
+
+def _percent(completeness: list[dict]) -> int:
+    answered = sum(row["answered"] for row in completeness)
+    applicable = sum(row["total"] - row["not_applicable"] for row in completeness)
+    return answered * 100 // applicable
+
+
+def test_the_frozen_versions_of_the_demo_hold_the_answers_and_this_year_s_plan_takes_them_over(world):
+    _demo_as_the_generator_seeds_it(world)
+
+    done, current = Plan.objects.filter(account=world.account).order_by("fiscal_year")
+    # Answered before its research step was marked done: the owner marked it, meeting the rule.
+    research = done.steps.get(step=Step.RESEARCH)
+    assert (research.state, research.completed_by) == (StepState.DONE, world.owner)
+    live = completeness_total(plan_completeness(done)).percent
+    assert live >= 80
+    midyear, review = done.versions.order_by("number")
+    for version in (midyear, review):
+        growth = version.snapshot["growth"]
+        assert _percent(growth["completeness"]) == live
+        assert sum(1 for item in growth["questions"] if item["status"] == AnswerStatus.ANSWERED) > 40
+    # This year's plan took the answers over, and its team turned a few into research actions.
+    assert (
+        AuditEntry.objects.filter(action="growth.answer.carry_over", target_id=str(current.pk)).count() == 1
+    )
+    carried = {a.question.key: a for a in current.growth_answers.select_related("question")}
+    previous = {a.question.key: a for a in done.growth_answers.select_related("question")}
+    assert set(carried) == set(previous)
+    rechecked = {key for key, a in carried.items() if a.status == AnswerStatus.RESEARCH}
+    assert rechecked and rechecked <= set(RESEARCH)
+    assert all(carried[key].text == previous[key].text for key in set(carried) - rechecked)
+    assert current.actions.filter(source=ActionSource.RESEARCH).count() == len(rechecked)
+    assert not done.actions.filter(source=ActionSource.RESEARCH).exists()
+    assert 0 < completeness_total(plan_completeness(current)).percent < live
+    assert sum(fit_concerns(plan) for plan in Plan.objects.all()) == 2
+
+
+def test_the_demo_as_the_generator_seeds_it_is_deterministic_and_happens_once(world):
+    _demo_as_the_generator_seeds_it(world)
+    first = _state()
+
+    again = seed_growth()
+
+    assert (again.plans, again.answers, again.research) == (0, 0, 0)
+    assert _state() == first
+    Plan.objects.all().delete()
+    _seed()
+    assert _state() == first
+
+
+def test_the_demo_company_freezes_last_year_s_plan_with_its_growth_answers(tmp_path):
+    # generate_company seeds this app itself (openkam.demo.generator).
+    generate_company(SMALL, ledger_path=tmp_path / "ledger.parquet")
+
+    current = Plan.objects.get(previous__isnull=False)
+    done = current.previous
+    live = completeness_total(plan_completeness(done)).percent
+    assert live >= 80
+    versions = list(done.versions.order_by("number"))
+    assert [_percent(v.snapshot["growth"]["completeness"]) for v in versions] == [live, live]
+    assert current.growth_answers.count() == done.growth_answers.count()
+    assert current.actions.filter(source=ActionSource.RESEARCH).exists()
