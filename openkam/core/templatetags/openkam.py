@@ -83,6 +83,16 @@ def register_value_choices(model_label: str, key: str, choices, *, separator: st
     VALUE_CHOICES[(model_label, key)] = (dict(choices), separator)
 
 
+#: Labels of audited keys that are no field of the target model (``{(model label, key): label}``).
+KEY_LABELS: dict[tuple[str, str], object] = {}
+
+
+def register_key_labels(model_label: str, labels: dict) -> None:
+    """Let an app name the keys it audits on ``model_label`` that are no model field, such as a
+    count (called from its ``AppConfig.ready``)."""
+    KEY_LABELS.update({(model_label, key): label for key, label in labels.items()})
+
+
 @register.filter
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
@@ -95,7 +105,7 @@ def _field_meta(model_label: str, field_name: str) -> tuple[object, dict, bool]:
     try:
         field = apps.get_model(model_label)._meta.get_field(field_name)
     except (LookupError, ValueError, FieldDoesNotExist):
-        return field_name, {}, False
+        return KEY_LABELS.get((model_label, field_name), field_name), {}, False
     return getattr(field, "verbose_name", field_name), dict(getattr(field, "flatchoices", None) or []), True
 
 

@@ -133,3 +133,14 @@ def test_the_timeline_labels_stored_codes_in_the_readers_language():
         assert audit_changes(stakeholder)[0][2] == ""
     with translation.override("en"):
         assert audit_changes(roles)[0][1:] == ("Decision maker, Influencer", "User, Entscheider")
+
+
+def test_audited_keys_that_are_no_field_are_named_in_the_readers_language():
+    from openkam.core.templatetags.openkam import audit_changes
+
+    entry = AuditEntry(target_type="plans.plan", changes={"answers": 5, "unregistered": 1})
+    with translation.override("de"):
+        assert audit_changes(entry) == [
+            ("übernommene Antworten zum Wachstumsplan", None, 5),
+            ("unregistered", None, 1),
+        ]
