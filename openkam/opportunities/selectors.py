@@ -42,6 +42,21 @@ def opportunities_for_account(account: KeyAccount) -> QuerySet[Opportunity]:
     )
 
 
+def in_list_order(opportunities) -> tuple[dict[str, list[Opportunity]], list[Opportunity]]:
+    """The order of the account's opportunity list: ``({open stage: its opportunities}, closed)``.
+
+    Open ones keep the order they come in (by expected close) within their stage; the stages
+    follow :data:`OPEN_STAGES`; closed ones come last closed first. Used by the list page and its
+    export, so both show the same order.
+    """
+    by_stage: dict[str, list[Opportunity]] = {stage: [] for stage in OPEN_STAGES}
+    closed = []
+    for opp in opportunities:
+        (closed if opp.stage in CLOSED_STAGES else by_stage[opp.stage]).append(opp)
+    closed.sort(key=lambda o: (o.closed_on or date.min, o.pk), reverse=True)
+    return by_stage, closed
+
+
 def team_user_ids(account: KeyAccount) -> set[int]:
     """The KAM and team members of the account, to flag people who have left the team."""
     return set(team_users(account).values_list("pk", flat=True))
@@ -89,18 +104,12 @@ def account_pipeline(account: KeyAccount, *, today: date | None = None) -> Accou
     today = today or timezone.localdate()
     rows = list(opportunities_for_account(account))
     team = team_user_ids(account)
-    by_stage: dict[str, list[Opportunity]] = defaultdict(list)
-    closed = []
     for opp in rows:
         opp.weighted = weighted_value(opp)
         opp.left_team = opp.owner_id not in team
-        if opp.stage in CLOSED_STAGES:
-            closed.append(opp)
-        else:
-            by_stage[opp.stage].append(opp)
+    by_stage, closed = in_list_order(rows)
     labels = dict(Stage.choices)
-    groups = [StageGroup(stage, labels[stage], by_stage[stage]) for stage in OPEN_STAGES if by_stage[stage]]
-    closed.sort(key=lambda o: (o.closed_on or date.min, o.pk), reverse=True)
+    groups = [StageGroup(stage, labels[stage], opps) for stage, opps in by_stage.items() if opps]
     totals = pipeline_totals(
         Opportunity.objects.filter(account=account), closed_from=date(today.year, 1, 1), closed_to=today
     )

@@ -10,7 +10,6 @@ as an ordinary form.
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 from urllib.parse import urlencode
 
@@ -49,6 +48,7 @@ from .selectors import (
     checklist,
     goal_choices,
     has_decision_maker,
+    in_list_order,
     missing_for_next_stage,
     opportunity_with_details,
     owner_choices,
@@ -114,17 +114,12 @@ def opportunity_list(request, account_pk):
 
 
 def _export_opportunities(account) -> list:
-    """The account's opportunities in the order of its list page: the open ones by stage and
-    expected close, then the won and lost ones, last closed first (one query; the account,
-    loaded with its customer and KAM, is set on every line)."""
-    rows = list(account.opportunities.select_related("owner").order_by("expected_close", "pk"))
-    open_ones = sorted((o for o in rows if o.stage in OPEN_STAGES), key=lambda o: STAGE_ORDER[o.stage])
-    closed = sorted(
-        (o for o in rows if o.stage in CLOSED_STAGES),
-        key=lambda o: (o.closed_on or date.min, o.pk),
-        reverse=True,
+    """The account's opportunities in the order of its list page (one query; the account, loaded
+    with its customer and KAM, is set on every line)."""
+    by_stage, closed = in_list_order(
+        account.opportunities.select_related("owner").order_by("expected_close", "pk")
     )
-    return open_ones + closed
+    return [opp for opps in by_stage.values() for opp in opps] + closed
 
 
 def _export_name(account) -> str:
