@@ -330,7 +330,7 @@ def opportunity_move(request, account_pk, pk):
 @login_required
 @require_POST
 def check_toggle(request, account_pk, pk):
-    """Tick (``checked=on``) or untick ``item``; htmx gets the checklist back, others the page."""
+    """Tick (``checked=on``) or untick ``item``; htmx gets the item's label back, others the page."""
     opportunity = get_opportunity_for_user(request.user, account_pk, pk)
     require(can_edit_opportunities(request.user, opportunity.account))
     if set(request.POST) - {"item", "checked", "csrfmiddlewaretoken"}:
@@ -345,8 +345,11 @@ def check_toggle(request, account_pk, pk):
     except ValidationError as exc:
         return HttpResponseBadRequest(" ".join(exc.messages))
     if request.htmx:
-        opportunity = get_opportunity_for_user(request.user, account_pk, pk)
-        return render(request, "opportunities/_checklist.html", _detail_context(request, opportunity))
+        # Only the item's label is swapped: the checkbox already shows what was saved, and a
+        # whole-list swap would undo a box ticked while this request was on its way.
+        item = request.POST["item"]
+        stage, entry = next((s, i) for s in checklist(opportunity) for i in s.items if i.key == item)
+        return render(request, "opportunities/_checklist_label.html", {"s": stage, "item": entry})
     return redirect(_detail_url(opportunity, "checklist"))
 
 

@@ -308,16 +308,30 @@ def test_ticking_with_htmx_answers_the_checklist(client, world):
         headers={"HX-Request": "true"},
     )
 
+    # Only the item's label comes back: a whole-list swap would undo boxes ticked meanwhile.
     assert response.status_code == 200
-    content = response.content.decode()
-    assert content.startswith('<section class="card" aria-labelledby="checklist-h" id="checklist">')
-    assert 'id="check-need_confirmed" checked' in content
+    assert response.content.decode().strip() == (
+        '<label for="check-need_confirmed">The customer has confirmed a need or a problem we can solve.</label>'
+    )
     assert QualificationCheck.objects.get().checked_by == world.extended
 
     response = client.post(_url("check", world, opp.pk), {"item": "need_confirmed"})
     assert response.status_code == 302 and response.url.endswith("#checklist")
     assert not QualificationCheck.objects.exists()
     assert client.post(_url("check", world, opp.pk), {"item": "nonsense", "checked": "on"}).status_code == 400
+
+
+def test_unticking_an_item_of_a_stage_left_marks_its_label_open(client, world):
+    opp = OpportunityFactory(account=world.account, stage=Stage.QUALIFIED, checked=["need_confirmed"])
+    client.force_login(world.owner)
+
+    response = client.post(
+        _url("check", world, opp.pk), {"item": "need_confirmed"}, headers={"HX-Request": "true"}
+    )
+
+    assert response.status_code == 200
+    assert response.content.decode().startswith('<label for="check-need_confirmed" class="item-open">')
+    assert not QualificationCheck.objects.exists()
 
 
 def test_the_detail_shows_links_history_and_the_missing_decision_maker(client, world):

@@ -12,3 +12,17 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
 });
+
+// A checkbox saved in place (data-revert-on-error) that the server refused goes back to what
+// is saved, and its form says so.
+document.addEventListener("htmx:responseError", (event) => {
+  const form = event.detail.elt.closest("form[data-revert-on-error]");
+  if (!form) {
+    return;
+  }
+  const box = form.querySelector("input[type=checkbox]");
+  box.checked = !box.checked;
+  const alert = form.querySelector("[role=alert]");
+  alert.textContent = form.getAttribute("data-revert-on-error");
+  alert.hidden = false;
+});
