@@ -345,11 +345,12 @@ def check_toggle(request, account_pk, pk):
     except ValidationError as exc:
         return HttpResponseBadRequest(" ".join(exc.messages))
     if request.htmx:
-        # Only the item's label is swapped: the checkbox already shows what was saved, and a
-        # whole-list swap would undo a box ticked while this request was on its way.
+        # Only the item's label (and a status for screen readers) is swapped: the checkbox already
+        # shows what was saved, and a whole-list swap would undo a box ticked meanwhile.
         item = request.POST["item"]
         stage, entry = next((s, i) for s in checklist(opportunity) for i in s.items if i.key == item)
-        return render(request, "opportunities/_checklist_label.html", {"s": stage, "item": entry})
+        context = {"s": stage, "item": entry, "saved": True}
+        return render(request, "opportunities/_checklist_label.html", context)
     return redirect(_detail_url(opportunity, "checklist"))
 
 

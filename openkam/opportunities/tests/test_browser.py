@@ -65,6 +65,7 @@ def test_boxes_ticked_in_quick_succession_all_stay_ticked_and_a_refused_one_goes
     page.wait_for_function("() => !document.querySelector('#checklist .htmx-request')")
     for key in keys:
         expect(page.locator(f"#check-{key}")).to_be_checked()
+        expect(page.locator(f"#check-{key} ~ .check-text [role=status]")).to_have_text("Saved")
     assert set(QualificationCheck.objects.filter(opportunity=opp).values_list("item", flat=True)) == set(keys)
 
     # Access withdrawn meanwhile: the server refuses, the box shows what is saved and says so.

@@ -311,7 +311,8 @@ def test_ticking_with_htmx_answers_the_checklist(client, world):
     # Only the item's label comes back: a whole-list swap would undo boxes ticked meanwhile.
     assert response.status_code == 200
     assert response.content.decode().strip() == (
-        '<label for="check-need_confirmed">The customer has confirmed a need or a problem we can solve.</label>'
+        '<span class="check-text"><label for="check-need_confirmed">The customer has confirmed a need or a '
+        'problem we can solve.</label><span class="visually-hidden" role="status">Saved</span></span>'
     )
     assert QualificationCheck.objects.get().checked_by == world.extended
 
@@ -330,7 +331,7 @@ def test_unticking_an_item_of_a_stage_left_marks_its_label_open(client, world):
     )
 
     assert response.status_code == 200
-    assert response.content.decode().startswith('<label for="check-need_confirmed" class="item-open">')
+    assert '<label for="check-need_confirmed" class="item-open">' in response.content.decode()
     assert not QualificationCheck.objects.exists()
 
 
