@@ -20,8 +20,9 @@ document.addEventListener("htmx:responseError", (event) => {
   if (!form) {
     return;
   }
+  // Back to the opposite of what the refused request asked for, whatever was clicked since.
   const box = form.querySelector("input[type=checkbox]");
-  box.checked = !box.checked;
+  box.checked = event.detail.requestConfig.formData.get(box.name) !== "on";
   const alert = form.querySelector("[role=alert]");
   alert.textContent = form.getAttribute("data-revert-on-error");
   alert.hidden = false;
